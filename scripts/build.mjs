@@ -1,0 +1,1 @@
+// Placeholder until the bundler lands: see src/build.

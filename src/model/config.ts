@@ -1,0 +1,43 @@
+import type { ModelMode, ToolMatchPolicy } from './case.js';
+
+/** When `rehearse run` exits 1. */
+export type FailOn = 'regressed' | 'failing' | 'never';
+
+/** A reporter by built-in name, by module path, or either with options. */
+export type ReporterSpec = string | [name: string, options: Record<string, unknown>];
+
+/** `rehearse.config.ts` / `rehearse.config.json`. Paths are relative to the config file. */
+export interface RehearseConfig {
+  /** The agent under test: a module and the export to call as `(input, ctx) => output`. */
+  agent: {
+    module: string;
+    /** @default 'default' */
+    export?: string;
+  };
+  /** Case globs. @default ['suites/**\/*.case.json', 'suites/**\/*.case.yaml'] */
+  cases?: string[];
+  /** Cases run at once. @default 8 */
+  concurrency?: number;
+  /** Per-attempt timeout, overridable per case. @default 30000 */
+  timeoutMs?: number;
+  /** Attempts per case (a case's own `replay.repeat` wins). @default 1 */
+  repeat?: number;
+  /** Tool policies applied to every case; a case's own `replay.tools` wins. */
+  tools?: Record<string, ToolMatchPolicy>;
+  /** Hosts the agent may reach during replay besides loopback (`api.openai.com`, `*.internal`). */
+  allowHosts?: string[];
+  /** Model calls during replay. @default 'recorded' */
+  model?: ModelMode;
+  /** Results file. @default 'rehearse-results.json' */
+  out?: string;
+  /** Baseline results used by `--baseline` with no path and written by `--save-baseline`. @default '.rehearse/baseline.json' */
+  baseline?: string;
+  /** @default 'regressed' */
+  failOn?: FailOn;
+  /** @default ['terminal'] */
+  reporters?: ReporterSpec[];
+  /** Pass-rate thresholds for repeats: below `fail` is failing, at or above `pass` is passing. */
+  thresholds?: { pass?: number; fail?: number };
+  /** Significance level of the exact test that separates a real fix or regression from noise. @default 0.05 */
+  significance?: number;
+}
