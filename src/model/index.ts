@@ -6,3 +6,4 @@ export type * from './comparison.js';
 export type * from './config.js';
 export type * from './agent.js';
 export type * from './reporter.js';
+export type * from './run.js';

@@ -89,6 +89,8 @@ export interface CaseResult {
   captured?: CapturedStatus;
   /** Index of the captured failure step, when the case names one. */
   capturedFailureStep?: number;
+  /** The recorded tool calls, in order, so reports can show where the replay departed without the case file. */
+  recordedTrajectory?: TrajectoryStep[];
   /** Overall status: `passed` only when the attempts pass; see `summarizeAttempts`. */
   status: AttemptStatus;
   /** Number of attempts that passed, out of `attempts.length`. */
@@ -128,3 +130,11 @@ export interface RunTotals {
 }
 
 export type ErrorLike = RecordedError;
+
+/** One tool call in a trajectory, as reports draw it. */
+export interface TrajectoryStep {
+  tool: string;
+  args: Json;
+  /** True when the call threw (recorded) or was not answered (replayed divergence). */
+  failed?: boolean;
+}
