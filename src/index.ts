@@ -1,0 +1,9 @@
+/**
+ * The library surface an agent's code imports. It stays small and free of heavy dependencies, because it
+ * is loaded into every agent process, in production too.
+ */
+export { recordable, recordableTools } from './replay/recordable.js';
+export type { ExecutableTool } from './replay/recordable.js';
+export { defineConfig } from './config/define.js';
+export type * from './model/index.js';
+export { CASE_FORMAT, CASE_VERSION, RESULTS_FORMAT, RESULTS_VERSION } from './model/index.js';
