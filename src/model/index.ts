@@ -7,3 +7,4 @@ export type * from './config.js';
 export type * from './agent.js';
 export type * from './reporter.js';
 export type * from './run.js';
+export type * from './run-artifact.js';

@@ -1,0 +1,260 @@
+import type { Json, JsonObject } from '../model/json.js';
+import type { RedactionRecord } from '../model/case.js';
+import { BUILT_IN_RULES, isSecretKeyName, labelFrom, normalizeKey, type PatternRule } from './redact-rules.js';
+
+/** A user rule: a regex over strings, a JSON pointer whose value goes whole, or a key name whose values go whole. */
+export type RedactionRule =
+  | { name: string; pattern: RegExp | string }
+  /** `*` matches any one segment: `/timeline/*\/args/address`. */
+  | { pointer: string; name?: string }
+  | { key: string; name?: string };
+
+export interface RedactOptions {
+  /** Rules added to the built-in ones. */
+  rules?: RedactionRule[];
+  /** Built-in pattern rules to turn off, by name (`phone`, `email`, …). */
+  disable?: string[];
+  /**
+   * Replace values under credential-like keys (`password`, `token`, `apiKey`, `authorization`, `cookie`, …).
+   * @default true
+   */
+  keyNames?: boolean;
+}
+
+export interface RedactResult<T = Json> {
+  value: T;
+  /** One per placeholder, with every pointer where it now stands. Empty when nothing was found. */
+  records: RedactionRecord[];
+}
+
+/** Matches placeholders this module writes; they are never redacted again, which makes redaction idempotent. */
+const PLACEHOLDER = /<<([A-Z0-9_]+)_(\d+)>>/g;
+const WHOLE_PLACEHOLDER = /^<<[A-Z0-9_]+_\d+>>$/;
+/** Shorter strings cannot hold any built-in secret (the shortest, an email, is `a@b.co`). */
+const MIN_SCANNED_LENGTH = 6;
+/** Secrets found only by context are swept for literally elsewhere; shorter ones would hit ordinary words. */
+const MIN_SWEPT_LENGTH = 6;
+
+/**
+ * Replaces secrets and personal data anywhere in a JSON value (strings, object keys, values under secret
+ * keys or user pointers) with stable placeholders: within one call, the same secret always becomes the same
+ * `<<LABEL_n>>`, so a redacted argument in the input still matches the same redacted argument in a tool call
+ * during replay. Records list placeholders, rules and pointers, never the secret. Placeholders already in
+ * the value are left alone and numbering continues after them, so redacting twice changes nothing.
+ *
+ * @example
+ * redact({ to: 'ada@example.com' }).value // { to: '<<EMAIL_1>>' }
+ */
+export function redact<T extends Json>(value: T, options: RedactOptions = {}): RedactResult<T> {
+  return new Redactor(value, options).run() as RedactResult<T>;
+}
+
+interface CompiledPointer {
+  segments: string[];
+  name: string;
+  label: string;
+}
+
+class Redactor {
+  private readonly patterns: PatternRule[];
+  private readonly pointers: CompiledPointer[];
+  private readonly userKeys = new Map<string, { name: string; label: string }>();
+  private readonly keyNames: boolean;
+  /** secret → placeholder, across rules, so a value has one placeholder wherever it was found. */
+  private readonly placeholders = new Map<string, string>();
+  private readonly records = new Map<string, RedactionRecord>();
+  private readonly swept = new Set<string>();
+  private counters: Map<string, number> | undefined;
+
+  constructor(
+    private readonly root: Json,
+    options: RedactOptions,
+  ) {
+    const disabled = new Set(options.disable ?? []);
+    this.patterns = BUILT_IN_RULES.filter((rule) => !disabled.has(rule.name));
+    this.pointers = [];
+    for (const rule of options.rules ?? []) {
+      if ('pattern' in rule) this.patterns.push(compileUserPattern(rule));
+      else if ('pointer' in rule) this.pointers.push(compilePointer(rule.pointer, rule.name));
+      else if ('key' in rule) {
+        const name = rule.name ?? rule.key;
+        this.userKeys.set(normalizeKey(rule.key), { name: `user:${name}`, label: labelFrom(name) });
+      } else throw new TypeError(`redact: rule ${JSON.stringify(rule)} needs a pattern, a pointer or a key`);
+    }
+    this.keyNames = options.keyNames ?? true;
+  }
+
+  run(): RedactResult {
+    let value = this.walk(this.root, []);
+    if (this.swept.size > 0) value = this.sweep(value, []);
+    return { value, records: [...this.records.values()] };
+  }
+
+  private walk(value: Json, path: string[]): Json {
+    if (this.pointers.length > 0) {
+      const rule = this.pointers.find((p) => pointerMatches(p.segments, path));
+      if (rule) return this.replaceWhole(value, path, rule.name, rule.label);
+    }
+    if (typeof value === 'string') return this.scan(value, path);
+    if (value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map((item, i) => this.walk(item, [...path, String(i)]));
+    const out: JsonObject = {};
+    for (const [rawKey, item] of Object.entries(value)) {
+      const key = rawKey.length >= MIN_SCANNED_LENGTH ? this.scanKey(rawKey, path) : rawKey;
+      const childPath = [...path, key];
+      const byKey = this.keyRule(rawKey);
+      out[key] = byKey ? this.replaceWhole(item, childPath, byKey.name, byKey.label) : this.walk(item, childPath);
+    }
+    return out;
+  }
+
+  private keyRule(key: string): { name: string; label: string } | undefined {
+    const normalized = normalizeKey(key);
+    const user = this.userKeys.get(normalized);
+    if (user) return user;
+    if (this.keyNames && isSecretKeyName(normalized)) return { name: 'key-name', label: labelFrom(key) };
+    return undefined;
+  }
+
+  /** Replaces a value as a whole (secret key, user pointer). Empty values and placeholders stay. */
+  private replaceWhole(value: Json, path: string[], rule: string, label: string): Json {
+    if (value === null || typeof value === 'boolean' || value === '') return value;
+    if (typeof value === 'string' && WHOLE_PLACEHOLDER.test(value)) return value;
+    const secret = typeof value === 'string' ? value : JSON.stringify(value);
+    if (typeof value === 'string' && value.length >= MIN_SWEPT_LENGTH) this.swept.add(value);
+    return this.placeholderFor(secret, rule, label, path);
+  }
+
+  private scan(text: string, path: string[]): string {
+    if (text.length < MIN_SCANNED_LENGTH) return text;
+    let out = text;
+    for (const rule of this.patterns) {
+      rule.pattern.lastIndex = 0;
+      if (!rule.pattern.test(out)) continue;
+      rule.pattern.lastIndex = 0;
+      out = out.replace(rule.pattern, (match: string) => {
+        if (rule.accept && !rule.accept(match)) return match;
+        if (WHOLE_PLACEHOLDER.test(match)) return match;
+        if (rule.contextual && match.length >= MIN_SWEPT_LENGTH) this.swept.add(match);
+        return this.placeholderFor(match, rule.name, rule.label, path);
+      });
+    }
+    return out;
+  }
+
+  private scanKey(key: string, path: string[]): string {
+    // The pointer of a renamed key is the pointer of its new name, so it is computed after replacing.
+    const found: { secret: string; rule: string; label: string }[] = [];
+    let out = key;
+    for (const rule of this.patterns) {
+      rule.pattern.lastIndex = 0;
+      out = out.replace(rule.pattern, (match: string) => {
+        if ((rule.accept && !rule.accept(match)) || WHOLE_PLACEHOLDER.test(match)) return match;
+        found.push({ secret: match, rule: rule.name, label: rule.label });
+        return this.placeholderFor(match, rule.name, rule.label, undefined);
+      });
+    }
+    for (const f of found) this.addPointer(this.placeholders.get(f.secret)!, f.rule, [...path, out]);
+    return out;
+  }
+
+  private placeholderFor(secret: string, rule: string, label: string, path: string[] | undefined): string {
+    let placeholder = this.placeholders.get(secret);
+    if (!placeholder) {
+      placeholder = `<<${label}_${this.nextNumber(label)}>>`;
+      this.placeholders.set(secret, placeholder);
+    }
+    if (path) this.addPointer(placeholder, rule, path);
+    return placeholder;
+  }
+
+  private addPointer(placeholder: string, rule: string, path: string[]): void {
+    const pointer = toPointer(path);
+    const record = this.records.get(placeholder);
+    if (!record) this.records.set(placeholder, { placeholder, rule, pointers: [pointer] });
+    else if (!record.pointers.includes(pointer)) record.pointers.push(pointer);
+  }
+
+  private nextNumber(label: string): number {
+    // Numbering continues after placeholders already present, so a second pass cannot reuse a number.
+    this.counters ??= existingCounters(this.root);
+    const next = (this.counters.get(label) ?? 0) + 1;
+    this.counters.set(label, next);
+    return next;
+  }
+
+  /** Second pass: a secret recognised by context (a key name, `Bearer `) also goes where it appears bare. */
+  private sweep(value: Json, path: string[]): Json {
+    if (typeof value === 'string') return this.sweepString(value, path);
+    if (value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map((item, i) => this.sweep(item, [...path, String(i)]));
+    const out: JsonObject = {};
+    for (const [key, item] of Object.entries(value)) out[key] = this.sweep(item, [...path, key]);
+    return out;
+  }
+
+  private sweepPattern: RegExp | undefined;
+
+  private sweepString(text: string, path: string[]): string {
+    if (text.length < MIN_SWEPT_LENGTH) return text;
+    this.sweepPattern ??= new RegExp(
+      [...this.swept].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'),
+      'g',
+    );
+    this.sweepPattern.lastIndex = 0;
+    if (!this.sweepPattern.test(text)) return text;
+    this.sweepPattern.lastIndex = 0;
+    return text.replace(this.sweepPattern, (match) => {
+      const placeholder = this.placeholders.get(match)!;
+      this.addPointer(placeholder, this.records.get(placeholder)?.rule ?? 'sweep', path);
+      return placeholder;
+    });
+  }
+}
+
+function compileUserPattern(rule: { name: string; pattern: RegExp | string }): PatternRule {
+  const source = rule.pattern;
+  const pattern =
+    typeof source === 'string'
+      ? new RegExp(source, 'g')
+      : new RegExp(source.source, source.flags.includes('g') ? source.flags : `${source.flags}g`);
+  return { name: `user:${rule.name}`, label: labelFrom(rule.name), pattern, contextual: true };
+}
+
+function compilePointer(pointer: string, name: string | undefined): CompiledPointer {
+  if (pointer !== '' && !pointer.startsWith('/')) {
+    throw new TypeError(`redact: pointer rule '${pointer}' must be a JSON pointer starting with '/' (e.g. /input/customer/address)`);
+  }
+  const segments = pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const ruleName = name ?? segments[segments.length - 1] ?? 'redacted';
+  return { segments, name: `user:${name ?? pointer}`, label: labelFrom(ruleName === '*' ? 'redacted' : ruleName) };
+}
+
+function pointerMatches(segments: string[], path: string[]): boolean {
+  if (segments.length !== path.length) return false;
+  for (let i = 0; i < segments.length; i++) if (segments[i] !== '*' && segments[i] !== path[i]) return false;
+  return true;
+}
+
+/** RFC 6901: `~` → `~0`, `/` → `~1`. */
+export function toPointer(path: readonly string[]): string {
+  let out = '';
+  for (const segment of path) out += `/${segment.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  return out;
+}
+
+function existingCounters(root: Json): Map<string, number> {
+  const counters = new Map<string, number>();
+  const text = JSON.stringify(root);
+  if (!text.includes('<<')) return counters;
+  for (const match of text.matchAll(PLACEHOLDER)) {
+    const label = match[1]!;
+    const n = Number(match[2]);
+    if (n > (counters.get(label) ?? 0)) counters.set(label, n);
+  }
+  return counters;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
