@@ -1,0 +1,22 @@
+import type { AssertionSpec } from '../model/assertion.js';
+import { lookupAssertion } from './registry.js';
+
+/**
+ * The default label of an assertion, built from its spec (its own `name` is not consulted):
+ * `output contains "refund issued"`, `tool issue_refund not called`, `trajectory: lookup_order → issue_refund`, …
+ * Never throws: a spec too broken to describe is labelled by its type.
+ */
+export function describeAssertion(spec: AssertionSpec): string {
+  const definition = lookupAssertion((spec as { type?: unknown }).type as string);
+  if (!definition) return `unknown assertion ${JSON.stringify((spec as { type?: unknown }).type) ?? 'undefined'}`;
+  try {
+    return definition.describe(spec);
+  } catch {
+    return spec.type;
+  }
+}
+
+/** The label reports show: the spec's `name` when it has one, else `describeAssertion(spec)`. */
+export function assertionName(spec: AssertionSpec): string {
+  return typeof spec.name === 'string' && spec.name !== '' ? spec.name : describeAssertion(spec);
+}
