@@ -1,0 +1,158 @@
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { RunResults } from '../model/result.js';
+import { runSuite, suiteArgsOf, type CommandRunner, type SuiteArgs } from './run-suite.js';
+
+/** How the base side got its dependencies. */
+export type InstallKind = 'reused head node_modules' | 'npm ci' | 'none';
+
+/** Where the time went on the base side (all in ms). */
+export interface BaseTimings {
+  checkoutMs: number;
+  installMs: number;
+  runMs: number;
+  install: InstallKind;
+}
+
+export interface BaseRunOptions extends SuiteArgs {
+  /** Top of the head checkout (`git rev-parse --show-toplevel`). */
+  repoRoot: string;
+  /** The suite's directory, relative to `repoRoot` (the `working-directory` input). */
+  workingDirectory: string;
+  /** The pull request's base commit. */
+  baseSha: string;
+  /** The head run's results: the case files they name are copied over the base's. */
+  headResults: RunResults;
+  /** The rehearse CLI to run (the head's, so only the agent code differs between the sides). */
+  cli: string;
+  /** A scratch directory for the worktree and the results (`RUNNER_TEMP` on a runner). */
+  tempDir: string;
+  runner: CommandRunner;
+  log: (line: string) => void;
+}
+
+/** Lockfiles checked, in order, to decide whether the head's install can be reused. */
+const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'];
+
+/**
+ * Runs the head's cases against the pull request's base commit:
+ * 1. a detached git worktree of the base SHA (fetched first when a shallow checkout lacks it);
+ * 2. its dependencies: the head's `node_modules` linked in when the lockfiles are identical, else `npm ci`;
+ * 3. the head's case files copied over the base's, so a case the PR adds is checked against the old code
+ *    ("fails on base, passes on head" is then a verified fix);
+ * 4. the suite, with the head's CLI, from the worktree (so the base's agent code is what runs);
+ * 5. the worktree removed, whatever happened.
+ */
+export async function runBaseSide(options: BaseRunOptions): Promise<{ results: RunResults; resultsPath: string; timings: BaseTimings }> {
+  const { repoRoot, baseSha, runner, log } = options;
+  const git = async (...args: string[]) => {
+    const r = await runner('git', args, { cwd: repoRoot, echo: false });
+    if (r.code !== 0) throw new Error(`git ${args.join(' ')} (in ${repoRoot}) failed: ${(r.stderr || r.stdout).trim()}`);
+    return r.stdout.trim();
+  };
+  const worktree = join(options.tempDir, `rehearse-base-${baseSha.slice(0, 12)}`);
+  const started = performance.now();
+
+  const present = await runner('git', ['cat-file', '-e', `${baseSha}^{commit}`], { cwd: repoRoot, echo: false });
+  if (present.code !== 0) {
+    log(`Base commit ${baseSha.slice(0, 12)} is not in this checkout; fetching it.`);
+    await git('fetch', '--no-tags', '--depth=1', 'origin', baseSha);
+  }
+  rmSync(worktree, { recursive: true, force: true });
+  await git('worktree', 'add', '--detach', worktree, baseSha);
+  const checkoutMs = performance.now() - started;
+
+  try {
+    const installStarted = performance.now();
+    const install = await installDependencies(options, worktree);
+    const installMs = performance.now() - installStarted;
+    log(`Base dependencies: ${install} in ${seconds(installMs)}.`);
+
+    const baseCwd = join(worktree, options.workingDirectory);
+    const headCwd = join(repoRoot, options.workingDirectory);
+    const copied = copyCaseFiles(options.headResults, headCwd, baseCwd);
+    log(`Copied ${copied} case file(s) from the head into the base worktree.`);
+
+    const resultsPath = join(options.tempDir, 'rehearse-base-results.json');
+    const run = await runSuite({ ...suiteArgsOf(options), cli: options.cli, cwd: baseCwd, out: resultsPath, runner, side: 'base' });
+    return { results: run.results, resultsPath, timings: { checkoutMs, installMs, runMs: run.durationMs, install } };
+  } finally {
+    const removed = await runner('git', ['worktree', 'remove', '--force', worktree], { cwd: repoRoot, echo: false });
+    if (removed.code !== 0) {
+      rmSync(worktree, { recursive: true, force: true });
+      await runner('git', ['worktree', 'prune'], { cwd: repoRoot, echo: false });
+    }
+  }
+}
+
+/**
+ * Gives the worktree dependencies. Looks for the lockfile from the working directory up to the repo root
+ * (monorepos keep it at the top). Same lockfile as the head: link the head's `node_modules` folders (free).
+ * Different `package-lock.json`: `npm ci`. No lockfile or no package.json: nothing to install.
+ */
+async function installDependencies(options: BaseRunOptions, worktree: string): Promise<InstallKind> {
+  const dirs = ancestorsWithin(options.workingDirectory);
+  for (const dir of dirs) {
+    for (const name of LOCKFILES) {
+      const headLock = join(options.repoRoot, dir, name);
+      if (!existsSync(headLock)) continue;
+      const baseLock = join(worktree, dir, name);
+      if (existsSync(baseLock) && readFileSync(baseLock).equals(readFileSync(headLock)) && linkModules(options, worktree, dirs)) {
+        return 'reused head node_modules';
+      }
+      if (name === 'package-lock.json' || name === 'npm-shrinkwrap.json') {
+        if (!existsSync(baseLock)) break;
+        const r = await options.runner(npmCommand(), ['ci', '--no-audit', '--no-fund'], { cwd: join(worktree, dir) });
+        if (r.code !== 0) throw new Error(`npm ci in the base worktree (${join(worktree, dir)}) failed:\n${(r.stderr || r.stdout).trim().split('\n').slice(-10).join('\n')}`);
+        return 'npm ci';
+      }
+      options.log(`The base's ${name} differs from the head's; only npm lockfiles are installed automatically, so the head's node_modules is linked instead.`);
+      return linkModules(options, worktree, dirs) ? 'reused head node_modules' : 'none';
+    }
+  }
+  return 'none';
+}
+
+/** Links each head `node_modules` (working directory and the folders above it) into the worktree. */
+function linkModules(options: BaseRunOptions, worktree: string, dirs: string[]): boolean {
+  let linked = false;
+  for (const d of dirs) {
+    const headModules = join(options.repoRoot, d, 'node_modules');
+    const baseModules = join(worktree, d, 'node_modules');
+    if (existsSync(headModules) && !existsSync(baseModules) && existsSync(dirname(baseModules))) {
+      symlinkSync(headModules, baseModules, 'junction');
+      linked = true;
+    }
+  }
+  return linked;
+}
+
+/** `a/b/c` → `['a/b/c', 'a/b', 'a', '']`: the working directory and each folder above it, up to the root. */
+function ancestorsWithin(workingDirectory: string): string[] {
+  const parts = workingDirectory.split(/[\\/]/).filter((p) => p && p !== '.');
+  const out: string[] = [];
+  for (let i = parts.length; i >= 0; i--) out.push(parts.slice(0, i).join('/'));
+  return out;
+}
+
+/** Copies every case file the head run saw into the same place under the base's working directory. */
+function copyCaseFiles(head: RunResults, headCwd: string, baseCwd: string): number {
+  let copied = 0;
+  for (const result of head.cases) {
+    const from = join(headCwd, result.file);
+    const to = join(baseCwd, result.file);
+    if (relative(baseCwd, to).startsWith('..') || !existsSync(from)) continue;
+    mkdirSync(dirname(to), { recursive: true });
+    copyFileSync(from, to);
+    copied++;
+  }
+  return copied;
+}
+
+function npmCommand(): string {
+  return process.platform === 'win32' ? 'npm.cmd' : 'npm';
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
