@@ -1,0 +1,33 @@
+import type { RunTotals, Usage } from '../model/index.js';
+
+/** `850 ms`, `12.3 s`, `4 min 05 s`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '?';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
+}
+
+/** Total tokens of a usage record, or undefined when it says nothing. */
+export function totalTokens(usage: Usage | undefined): number | undefined {
+  if (!usage) return undefined;
+  if (usage.totalTokens !== undefined) return usage.totalTokens;
+  if (usage.inputTokens === undefined && usage.outputTokens === undefined) return undefined;
+  return (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
+}
+
+/** `12,345 tokens · $0.0123`, or undefined when neither is known. */
+export function formatUsage(totals: Pick<RunTotals, 'usage' | 'costUsd'>): string | undefined {
+  const parts: string[] = [];
+  const tokens = totalTokens(totals.usage);
+  if (tokens !== undefined) parts.push(`${tokens.toLocaleString('en-US')} tokens`);
+  if (totals.costUsd !== undefined) parts.push(`$${totals.costUsd < 1 ? totals.costUsd.toFixed(4) : totals.costUsd.toFixed(2)}`);
+  return parts.length > 0 ? parts.join(' · ') : undefined;
+}
+
+/** `3/5`, or `—` when the case never ran. */
+export function formatPassRate(passes: number, runs: number): string {
+  return runs > 0 ? `${passes}/${runs}` : '—';
+}

@@ -1,0 +1,149 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { RunResults } from '../model/index.js';
+import { RESULTS_FORMAT, RESULTS_VERSION } from '../model/index.js';
+
+/** A stable code for each way a results file can be refused. */
+export type ResultsFileErrorCode = 'RESULTS_UNREADABLE' | 'RESULTS_FORMAT' | 'RESULTS_VERSION_UNSUPPORTED' | 'RESULTS_INVALID';
+
+/** Why a results file could not be read; the message starts with the file. */
+export class ResultsFileError extends Error {
+  override readonly name = 'ResultsFileError';
+  constructor(
+    readonly code: ResultsFileErrorCode,
+    readonly file: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file}: ${message}`, options);
+  }
+}
+
+type Doc = Record<string, unknown>;
+
+/** Turns a results document of version N into version N + 1. */
+export type ResultsUpgrade = (doc: Doc) => Doc;
+
+/**
+ * The upgrade chain, keyed by the version each step upgrades FROM. Version 1 is the first released format,
+ * so the chain is empty today; when version 2 lands, add `1: (doc) => ({ ...doc, version: 2, … })` here and
+ * a fixture of version 1 to the tests. Never edit a step once released: files in the wild depend on it.
+ */
+export const RESULTS_UPGRADES: Readonly<Record<number, ResultsUpgrade>> = {};
+
+export interface UpgradeOptions {
+  /** @default RESULTS_UPGRADES */
+  upgrades?: Readonly<Record<number, ResultsUpgrade>>;
+  /** The version to upgrade to. @default RESULTS_VERSION */
+  latest?: number;
+}
+
+/**
+ * Checks a parsed results document's `format` and `version`, upgrades an older one step by step, refuses a
+ * newer one, and checks the shape the reporters rely on. `file` only names the file in messages.
+ */
+export function upgradeResults(value: unknown, file: string, options: UpgradeOptions = {}): RunResults {
+  const upgrades = options.upgrades ?? RESULTS_UPGRADES;
+  const latest = options.latest ?? RESULTS_VERSION;
+  if (!isObject(value)) throw new ResultsFileError('RESULTS_FORMAT', file, 'is not a rehearse results file (expected a JSON object)');
+  if (value.format !== RESULTS_FORMAT) {
+    throw new ResultsFileError('RESULTS_FORMAT', file, `is not a rehearse results file: "format" is ${JSON.stringify(value.format)}, expected "${RESULTS_FORMAT}"`);
+  }
+  const found = value.version;
+  if (typeof found !== 'number' || !Number.isInteger(found) || found < 0) {
+    throw new ResultsFileError('RESULTS_INVALID', file, `"version" must be a whole number, found ${JSON.stringify(found)}`);
+  }
+  if (found > latest) {
+    throw new ResultsFileError(
+      'RESULTS_VERSION_UNSUPPORTED',
+      file,
+      `results format version ${found} is newer than this rehearse supports (newest: ${latest}); upgrade rehearse to read it`,
+    );
+  }
+  let doc: Doc = value;
+  for (let version = found; version < latest; version++) {
+    const step = upgrades[version];
+    if (!step) {
+      throw new ResultsFileError('RESULTS_VERSION_UNSUPPORTED', file, `results format version ${version} can no longer be read (oldest upgradable: ${oldest(upgrades, latest)}); re-run to produce a new file`);
+    }
+    try {
+      doc = step(doc);
+    } catch (error) {
+      throw new ResultsFileError('RESULTS_INVALID', file, `could not upgrade from version ${version} to ${version + 1}: ${(error as Error).message}`, { cause: error });
+    }
+    doc.version = version + 1;
+  }
+  const issues = shapeIssues(doc);
+  if (issues.length > 0) {
+    const shown = issues.slice(0, 10).map((i) => `  ${i}`).join('\n');
+    throw new ResultsFileError('RESULTS_INVALID', file, `is not a valid results file:\n${shown}${issues.length > 10 ? `\n  … and ${issues.length - 10} more` : ''}`);
+  }
+  return doc as unknown as RunResults;
+}
+
+/** Reads, parses, upgrades and checks a results file. Synchronous: a CLI reads one file and waits for it. */
+export function readResults(path: string, options: UpgradeOptions = {}): RunResults {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ResultsFileError('RESULTS_UNREADABLE', path, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path, or run \`rehearse run\` to create it`, { cause: error });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ResultsFileError('RESULTS_UNREADABLE', path, `is not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+  return upgradeResults(parsed, path, options);
+}
+
+/**
+ * Writes a results file atomically: to a temporary file beside it, then renamed over the target, so a reader
+ * (or a crash) never sees half a file. Creates missing folders. Compact JSON unless `pretty`.
+ */
+export function writeResults(path: string, results: RunResults, options: { pretty?: boolean } = {}): void {
+  const target = resolve(path);
+  mkdirSync(dirname(target), { recursive: true });
+  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  try {
+    writeFileSync(temp, `${JSON.stringify(results, null, options.pretty ? 2 : undefined)}\n`);
+    renameSync(temp, target);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw new Error(`${path}: cannot write the results file (${(error as Error).message})`, { cause: error });
+  }
+}
+
+const STATUSES = new Set(['passed', 'failed', 'diverged', 'errored']);
+
+/** The fields reports and comparisons read; full validation lives in schema/results.schema.json. */
+function shapeIssues(doc: Doc): string[] {
+  const issues: string[] = [];
+  if (typeof doc.runId !== 'string') issues.push('/runId: must be a string');
+  if (typeof doc.startedAt !== 'string') issues.push('/startedAt: must be a string');
+  if (typeof doc.durationMs !== 'number') issues.push('/durationMs: must be a number');
+  if (!isObject(doc.totals)) issues.push('/totals: must be an object');
+  if (!Array.isArray(doc.cases)) {
+    issues.push('/cases: must be an array');
+    return issues;
+  }
+  doc.cases.forEach((c: unknown, i) => {
+    if (!isObject(c)) return void issues.push(`/cases/${i}: must be an object`);
+    if (typeof c.key !== 'string') issues.push(`/cases/${i}/key: must be a string`);
+    if (typeof c.status !== 'string' || !STATUSES.has(c.status)) issues.push(`/cases/${i}/status: must be one of passed, failed, diverged, errored`);
+    if (!Array.isArray(c.attempts)) issues.push(`/cases/${i}/attempts: must be an array`);
+    if (typeof c.passes !== 'number') issues.push(`/cases/${i}/passes: must be a number`);
+  });
+  return issues;
+}
+
+function oldest(upgrades: Readonly<Record<number, ResultsUpgrade>>, latest: number): number {
+  let version = latest;
+  while (upgrades[version - 1]) version -= 1;
+  return version;
+}
+
+function isObject(value: unknown): value is Doc {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
