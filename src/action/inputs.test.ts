@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ActionInputError, inputEnvName, parseInputs, splitGlobs } from './inputs.js';
+import { ActionInputError, inputEnvName, parseInputs, splitGlobs, unknownInputWarnings } from './inputs.js';
 
 describe('parseInputs', () => {
   it('applies the action.yml defaults when no input is set', () => {
-    const { inputs, warnings } = parseInputs({});
-    expect(inputs).toEqual({
+    expect(parseInputs({})).toEqual({
       cases: [],
       baseline: { kind: 'base' },
       comment: 'update',
@@ -12,11 +11,11 @@ describe('parseInputs', () => {
       githubToken: '',
       workingDirectory: '.',
     });
-    expect(warnings).toEqual([]);
+    expect(unknownInputWarnings({})).toEqual([]);
   });
 
   it('reads every input from the variables a runner sets (hyphens kept)', () => {
-    const { inputs } = parseInputs({
+    const inputs = parseInputs({
       INPUT_CONFIG: ' rehearse.config.json ',
       INPUT_CASES: 'suites/a/*.case.json\nsuites/{b,c}/*.case.json, extra/*.case.yaml\n\n',
       INPUT_BASELINE: '.rehearse/baseline.json',
@@ -41,8 +40,8 @@ describe('parseInputs', () => {
   });
 
   it('reads baseline keywords in any case', () => {
-    expect(parseInputs({ INPUT_BASELINE: 'NONE' }).inputs.baseline).toEqual({ kind: 'none' });
-    expect(parseInputs({ INPUT_BASELINE: 'Base' }).inputs.baseline).toEqual({ kind: 'base' });
+    expect(parseInputs({ INPUT_BASELINE: 'NONE' }).baseline).toEqual({ kind: 'none' });
+    expect(parseInputs({ INPUT_BASELINE: 'Base' }).baseline).toEqual({ kind: 'base' });
   });
 
   it('says what to write instead of an unknown comment mode', () => {
@@ -72,7 +71,7 @@ describe('parseInputs', () => {
   });
 
   it('warns about misspelt inputs and names the one probably meant', () => {
-    const { warnings } = parseInputs({ INPUT_FAILON: 'never', INPUT_GITHUB_TOKEN: 'x', INPUT_SHINY: 'on', PATH: '/bin' });
+    const warnings = unknownInputWarnings({ INPUT_FAILON: 'never', INPUT_GITHUB_TOKEN: 'x', INPUT_SHINY: 'on', PATH: '/bin' });
     expect(warnings).toEqual([
       'Unknown input "failon" (INPUT_FAILON) is ignored. Did you mean "fail-on"?',
       'Unknown input "github_token" (INPUT_GITHUB_TOKEN) is ignored. Did you mean "github-token"?',

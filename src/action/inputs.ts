@@ -24,12 +24,6 @@ export interface ActionInputs {
   workingDirectory: string;
 }
 
-/** What `parseInputs` found: the inputs, plus warnings worth printing (e.g. a misspelt input name). */
-export interface ParsedInputs {
-  inputs: ActionInputs;
-  warnings: string[];
-}
-
 /**
  * Every input the Action declares, with the default action.yml gives it. The single list: `parseInputs`
  * applies these defaults when a variable is absent, and a test keeps action.yml in step with it.
@@ -72,12 +66,13 @@ export class ActionInputError extends Error {
 
 /**
  * Reads and checks the Action's inputs from an environment record (`process.env` on a runner).
- * Collects every problem before throwing, so one failed run shows them all.
+ * Collects every problem before throwing, so one failed run shows them all. Misspelt input names are not
+ * errors (the runner passes them anyway): see `unknownInputWarnings`.
  *
  * @example
- * const { inputs, warnings } = parseInputs(process.env);
+ * const inputs = parseInputs(process.env);
  */
-export function parseInputs(env: Record<string, string | undefined>): ParsedInputs {
+export function parseInputs(env: Record<string, string | undefined>): ActionInputs {
   const problems: string[] = [];
   const read = (name: InputName): string => (env[inputEnvName(name)] ?? INPUT_DEFAULTS[name]).trim();
 
@@ -97,7 +92,7 @@ export function parseInputs(env: Record<string, string | undefined>): ParsedInpu
   if (concurrency !== undefined) inputs.concurrency = concurrency;
 
   if (problems.length > 0) throw new ActionInputError(problems);
-  return { inputs, warnings: unknownInputWarnings(env) };
+  return inputs;
 }
 
 /**

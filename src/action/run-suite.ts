@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { RESULTS_FORMAT, type RunResults } from '../model/result.js';
+import type { RunResults } from '../model/result.js';
+import { readResults } from '../report/results-file.js';
 
 /** What a finished command reports. `code` is null when a signal ended it. */
 export interface CommandResult {
@@ -119,21 +120,4 @@ export async function runSuite(options: RunSuiteOptions): Promise<{ results: Run
     throw new Error(`rehearse run on the ${options.side} (in ${options.cwd}) exited with ${result.code ?? 'a signal'}:\n${tail}`);
   }
   return { results: readResults(options.out), resultsPath: options.out, durationMs: result.durationMs };
-}
-
-/** Reads a rehearse results file, checking its format tag so a wrong file fails with a clear message. */
-export function readResults(path: string): RunResults {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new Error(`${path}: cannot read the results file (${(error as Error).message}); write one with \`rehearse run --out ${path}\``, {
-      cause: error,
-    });
-  }
-  const format = (data as { format?: unknown } | null)?.format;
-  if (format !== RESULTS_FORMAT || !Array.isArray((data as RunResults).cases)) {
-    throw new Error(`${path}: not a rehearse results file (format is ${JSON.stringify(format)}, expected "${RESULTS_FORMAT}")`);
-  }
-  return data as RunResults;
 }

@@ -1,0 +1,189 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGitHub } from './fake-github.js';
+import { createTwoCommitRepo, REHEARSE_ROOT, type TwoCommitRepo } from './fixture-repo.js';
+import { GitHubOpenApi } from './openapi-validator.js';
+
+/*
+ * Runs the committed bundle, dist/action/index.js, as the runner would: a child process with the runner's
+ * environment, a real pull_request event payload, and GITHUB_API_URL pointing at a loopback server that plays
+ * GitHub's REST API and checks every request against GitHub's OpenAPI description.
+ */
+
+const MARKER = '<!-- rehearse:report -->';
+const PR = 42;
+let github: FakeGitHub;
+let repo: TwoCommitRepo;
+let scratch: string;
+
+beforeAll(async () => {
+  github = await new FakeGitHub(new GitHubOpenApi()).start();
+  repo = createTwoCommitRepo();
+  scratch = mkdtempSync(join(tmpdir(), 'rehearse-runner-'));
+  // A long-running PR: 150 comments by people, so finding our comment needs a second page.
+  github.seed(PR, 150, (i) => ({ body: i === 3 ? `quoting the bot: ${MARKER}` : `review note ${i}` }));
+});
+afterAll(async () => {
+  await github.close();
+  rmSync(dirname(repo.origin), { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+interface ActionRun {
+  code: number | null;
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+let runCount = 0;
+
+/** Runs the bundle with every input set as a runner sets them (the defaults from action.yml, then `inputs`). */
+async function runAction(inputs: Record<string, string> = {}): Promise<ActionRun> {
+  const n = ++runCount;
+  const eventPath = join(scratch, `event-${n}.json`);
+  const payload = readFileSync(join(REHEARSE_ROOT, 'test/action/fixtures/pull_request.synchronize.json'), 'utf8')
+    .replaceAll('HEAD_SHA', repo.headSha)
+    .replaceAll('BASE_SHA', repo.baseSha)
+    .replaceAll('MERGE_SHA', repo.headSha);
+  writeFileSync(eventPath, payload);
+  const outputPath = join(scratch, `output-${n}`);
+  const summaryPath = join(scratch, `summary-${n}.md`);
+  writeFileSync(outputPath, '');
+  writeFileSync(summaryPath, '');
+  const withInputs: Record<string, string> = {
+    config: '',
+    cases: '',
+    baseline: 'base',
+    repeat: '',
+    concurrency: '',
+    comment: 'update',
+    'fail-on': 'regressed',
+    'github-token': github.token,
+    'working-directory': '.',
+    ...inputs,
+  };
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? scratch,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REPOSITORY: `${github.owner}/${github.repo}`,
+    GITHUB_REPOSITORY_OWNER: github.owner,
+    GITHUB_API_URL: github.url,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_SHA: repo.headSha,
+    GITHUB_REF: `refs/pull/${PR}/merge`,
+    GITHUB_WORKSPACE: repo.checkout,
+    GITHUB_STEP_SUMMARY: summaryPath,
+    GITHUB_OUTPUT: outputPath,
+    RUNNER_TEMP: join(scratch, `runner-temp-${n}`),
+    NO_PROXY: '127.0.0.1,localhost',
+  };
+  for (const [name, value] of Object.entries(withInputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+
+  const child = spawn(process.execPath, [join(REHEARSE_ROOT, 'dist/action/index.js')], { cwd: repo.checkout, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, stdout, outputs: parseOutputFile(readFileSync(outputPath, 'utf8')), summary: readFileSync(summaryPath, 'utf8') };
+}
+
+/** Reads `GITHUB_OUTPUT` as @actions/core writes it: `name<<DELIMITER\nvalue\nDELIMITER`. */
+function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const pattern = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
+  for (const m of text.matchAll(pattern)) outputs[m[1]!] = m[3]!;
+  return outputs;
+}
+
+const requestsSince = (start: number) => github.requests.slice(start).map((r) => `${r.method} ${r.path}${r.query['page'] ? `?page=${r.query['page']}` : ''}`);
+
+describe('the bundled action on a pull_request event', () => {
+  let firstCommentId = 0;
+
+  it('runs head and base, fails on the regression, annotates it, and creates one comment', async () => {
+    const before = github.requests.length;
+    const run = await runAction();
+
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.outputs).toMatchObject({ fixed: '2', regressed: '1', passing: '1', 'still-failing': '0', flaky: '0', new: '0', removed: '0', errored: '0' });
+    expect(run.outputs['headline']).toBe('1 broke again, 2 fixed, 1 passing');
+    expect(existsSync(run.outputs['results-path']!)).toBe(true);
+    expect(run.outputs['comment-url']).toMatch(new RegExp(`^https://github.com/octo-org/agent-app/pull/${PR}#issuecomment-\\d+$`));
+
+    expect(run.stdout).toMatch(/^::error title=rehearse: demo\/greet regressed,file=suites\/demo\/greet\.case\.json::demo\/greet regressed: /m);
+    expect(run.stdout).toContain('::error::rehearse: 1 broke again, 2 fixed, 1 passing (fail-on: regressed)');
+    expect(run.stdout).toMatch(/Base run \([0-9a-f]{12}\): checkout \d+\.\d s, dependencies \d+\.\d s \(reused head node_modules\), suite \d+\.\d s\./);
+
+    expect(requestsSince(before)).toEqual([
+      `GET /repos/octo-org/agent-app/issues/${PR}/comments?page=1`,
+      `GET /repos/octo-org/agent-app/issues/${PR}/comments?page=2`,
+      `POST /repos/octo-org/agent-app/issues/${PR}/comments`,
+    ]);
+    const comments = github.commentsOn(PR);
+    expect(comments).toHaveLength(151);
+    const ours = comments[150]!;
+    firstCommentId = ours.id;
+    expect(ours.body.startsWith(MARKER)).toBe(true);
+    expect(ours.body).toContain('demo/greet');
+    expect(ours.body).toContain('demo/refund');
+    expect(comments[3]!.body).toBe(`quoting the bot: ${MARKER}`);
+
+    expect(run.summary).toContain('demo/greet');
+    expect(run.summary).not.toContain(MARKER);
+    expect(run.summary).toMatch(/> Head run: \d+\.\d s\./);
+    expect(github.violations).toEqual([]);
+  });
+
+  it('updates the same comment on the next push instead of adding one', async () => {
+    const before = github.requests.length;
+    const run = await runAction({ 'fail-on': 'never' });
+    expect(run.code, run.stdout).toBe(0);
+    expect(requestsSince(before)).toEqual([
+      `GET /repos/octo-org/agent-app/issues/${PR}/comments?page=1`,
+      `GET /repos/octo-org/agent-app/issues/${PR}/comments?page=2`,
+      `PATCH /repos/octo-org/agent-app/issues/comments/${firstCommentId}`,
+    ]);
+    expect(github.commentsOn(PR)).toHaveLength(151);
+    expect(run.outputs['comment-url']).toBe(`https://github.com/octo-org/agent-app/pull/${PR}#issuecomment-${firstCommentId}`);
+    expect(github.violations).toEqual([]);
+  });
+
+  it('with a read-only token: reports, warns, notes it in the summary, and does not fail for it', async () => {
+    github.readOnly = true;
+    try {
+      const run = await runAction({ 'fail-on': 'never', baseline: 'none' });
+      expect(run.code, run.stdout).toBe(0);
+      expect(run.stdout).toMatch(/^::warning::Report comment not posted: the token may not write comments/m);
+      expect(run.summary).toContain('The PR comment was not posted: the token may not write comments');
+      expect(run.outputs['comment-url']).toBe('');
+      expect(github.commentsOn(PR)).toHaveLength(151);
+    } finally {
+      github.readOnly = false;
+    }
+  });
+
+  it('with comment: off, posts nothing and says so', async () => {
+    const before = github.requests.length;
+    const run = await runAction({ comment: 'off', baseline: 'none', 'fail-on': 'never' });
+    expect(run.code, run.stdout).toBe(0);
+    expect(github.requests.length).toBe(before);
+    expect(run.summary).toContain('The PR comment was not posted: comment is off.');
+  });
+
+  it('fails at once on a malformed input, saying what to write instead', async () => {
+    const before = github.requests.length;
+    const run = await runAction({ comment: 'yes', failon: 'never' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('::warning::Unknown input "failon" (INPUT_FAILON) is ignored. Did you mean "fail-on"?');
+    expect(run.stdout).toContain('::error::comment must be one of update, new, off; got "yes"');
+    expect(github.requests.length).toBe(before);
+  });
+});
