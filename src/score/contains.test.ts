@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { containsAssertion } from './contains.js';
-import { context, makeRun } from './test-support.js';
+import { context, makeRun, sync } from './test-support.js';
 import type { SpecOf } from './types.js';
 import type { Json } from '../model/json.js';
 
 const ctx = context();
-const check = (spec: SpecOf<'contains'>, output: Json | undefined) => containsAssertion.evaluate(spec, makeRun({ output }), ctx);
+const check = (spec: SpecOf<'contains'>, output: Json | undefined) => sync(containsAssertion.evaluate(spec, makeRun({ output }), ctx));
 
 describe('contains', () => {
   it('finds text in a string output', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { matchesAssertion } from './matches.js';
-import { context, makeRun } from './test-support.js';
+import { context, makeRun, sync } from './test-support.js';
 import type { SpecOf } from './types.js';
 import type { Json } from '../model/json.js';
 
 const ctx = context();
-const check = (spec: SpecOf<'matches'>, output: Json | undefined) => matchesAssertion.evaluate(spec, makeRun({ output }), ctx);
+const check = (spec: SpecOf<'matches'>, output: Json | undefined) => sync(matchesAssertion.evaluate(spec, makeRun({ output }), ctx));
 
 describe('matches', () => {
   it('passes on a match, with the match as evidence', () => {

@@ -5,5 +5,5 @@ import type { AssertionDefinition } from './types.js';
 export const maxDurationMsAssertion: AssertionDefinition<'max-duration-ms'> = {
   type: 'max-duration-ms',
   describe: (spec) => `finishes within ${spec.max} ms`,
-  evaluate: (spec, run) => withinBudget('max-duration-ms', Math.round(run.durationMs), spec.max, 'ms'),
+  evaluate: (spec, run) => withinBudget('max-duration-ms', Math.round(run.durationMs), spec.max, () => 'ms'),
 };

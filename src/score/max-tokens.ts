@@ -1,4 +1,4 @@
-import { withinBudget } from './budget.js';
+import { plural, withinBudget } from './budget.js';
 import { runTokens } from './timeline.js';
 import { errored, type AssertionDefinition } from './types.js';
 
@@ -15,6 +15,6 @@ export const maxTokensAssertion: AssertionDefinition<'max-tokens'> = {
     if (used === undefined) {
       return errored('no token usage recorded', `cannot check the budget of ${spec.max} tokens: no token usage recorded (the model calls carry no usage)`);
     }
-    return withinBudget('max-tokens', used, spec.max, 'tokens');
+    return withinBudget('max-tokens', used, spec.max, plural('token'));
   },
 };

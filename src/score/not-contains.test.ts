@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { notContainsAssertion } from './not-contains.js';
-import { context, makeRun } from './test-support.js';
+import { context, makeRun, sync } from './test-support.js';
 import type { SpecOf } from './types.js';
 import type { Json } from '../model/json.js';
 
 const ctx = context();
-const check = (spec: SpecOf<'not-contains'>, output: Json | undefined) => notContainsAssertion.evaluate(spec, makeRun({ output }), ctx);
+const check = (spec: SpecOf<'not-contains'>, output: Json | undefined) => sync(notContainsAssertion.evaluate(spec, makeRun({ output }), ctx));
 
 describe('not-contains', () => {
   it('passes when the text is absent', () => {

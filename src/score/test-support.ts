@@ -36,3 +36,9 @@ export function makeCase(fields: Partial<Case> = {}): Case {
 export function context(fields: Partial<Case> = {}, caseFile = '/tmp/rehearse-score/suites/support/refund-1.case.json'): AssertionContext {
   return { caseData: makeCase(fields), caseFile };
 }
+
+/** The outcome of an assertion that must have answered synchronously (the fast path); throws if it did not. */
+export function sync<T>(value: T | Promise<T>): T {
+  if (value instanceof Promise) throw new Error('expected a synchronous outcome, got a promise');
+  return value;
+}

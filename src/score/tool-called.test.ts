@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeCount, toolCalledAssertion } from './tool-called.js';
-import { context, makeRun, model, tool } from './test-support.js';
+import { context, makeRun, model, tool, sync } from './test-support.js';
 import type { SpecOf } from './types.js';
 
 const ctx = context();
@@ -13,7 +13,7 @@ const run = makeRun({
     tool('send_email', { to: 'x' }),
   ],
 });
-const check = (spec: Omit<SpecOf<'tool-called'>, 'type'>) => toolCalledAssertion.evaluate({ type: 'tool-called', ...spec }, run, ctx);
+const check = (spec: Omit<SpecOf<'tool-called'>, 'type'>) => sync(toolCalledAssertion.evaluate({ type: 'tool-called', ...spec }, run, ctx));
 
 describe('tool-called', () => {
   it('passes when the tool was called at least once by default', () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { lcsLength, trajectoryAssertion } from './trajectory.js';
-import { context, makeRun, model, tool } from './test-support.js';
+import { context, makeRun, model, tool, sync } from './test-support.js';
 import type { TrajectoryMode } from '../model/assertion.js';
 
 const ctx = context();
 const runOf = (...names: string[]) => makeRun({ timeline: [model(), ...names.map((n) => tool(n)), model()] });
 const check = (mode: TrajectoryMode | undefined, expected: string[], actual: string[]) =>
-  trajectoryAssertion.evaluate(mode ? { type: 'trajectory', expected, mode } : { type: 'trajectory', expected }, runOf(...actual), ctx);
+  sync(trajectoryAssertion.evaluate(mode ? { type: 'trajectory', expected, mode } : { type: 'trajectory', expected }, runOf(...actual), ctx));
 
 describe('trajectory', () => {
   it('strict (default): the same sequence, model calls ignored', () => {
@@ -55,7 +55,7 @@ describe('trajectory', () => {
 
   it('errors on an unknown mode or a malformed expected list', () => {
     expect(check('sideways' as TrajectoryMode, ['a'], ['a']).error).toContain('trajectory mode must be one of strict, unordered, subset, superset');
-    expect(trajectoryAssertion.evaluate({ type: 'trajectory', expected: [1] as unknown as string[] }, runOf(), ctx).error).toContain('list of tool names');
+    expect(sync(trajectoryAssertion.evaluate({ type: 'trajectory', expected: [1] as unknown as string[] }, runOf(), ctx)).error).toContain('list of tool names');
   });
 
   it('lcsLength', () => {
