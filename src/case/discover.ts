@@ -1,0 +1,63 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+
+/** Case files by default: everything under `suites/`. */
+export const DEFAULT_CASE_PATTERNS = ['suites/**/*.case.json', 'suites/**/*.case.yaml', 'suites/**/*.case.yml'];
+
+const CASE_FILE = /\.case\.(json|ya?ml)$/;
+/** `dir/**\/*.suffix`: the shape almost every case glob has, answered without a glob engine. */
+const SIMPLE_RECURSIVE = /^((?:[\w@.-]+\/)*[\w@.-]+)\/\*\*\/\*(\.[\w.-]+)$/;
+
+/**
+ * Finds case files. Arguments may be files, folders (searched for `*.case.json|yaml`) or globs. The common
+ * `dir/**\/*.ext` shape is listed with one recursive `readdirSync` (about 30 ms for 5,000 files); anything
+ * else goes to globby, loaded only then, because importing it costs about 100 ms at start-up.
+ * Returns absolute paths, sorted, without duplicates.
+ */
+export async function discoverCaseFiles(patterns: readonly string[], cwd: string): Promise<string[]> {
+  const found = new Set<string>();
+  const globs: string[] = [];
+  for (const raw of patterns) {
+    const pattern = raw.replace(/\\/g, '/').replace(/^\.\//, '');
+    const absolute = isAbsolute(pattern) ? pattern : resolve(cwd, pattern);
+    if (!/[*?[\]{}!]/.test(pattern) && existsSync(absolute)) {
+      if (statSync(absolute).isDirectory()) listRecursive(absolute, CASE_FILE, found);
+      else found.add(absolute);
+      continue;
+    }
+    const simple = SIMPLE_RECURSIVE.exec(pattern);
+    if (simple && !isAbsolute(pattern)) {
+      const dir = resolve(cwd, simple[1]!);
+      if (existsSync(dir)) listRecursive(dir, new RegExp(escapeRegExp(simple[2]!) + '$'), found);
+      continue;
+    }
+    globs.push(pattern);
+  }
+  if (globs.length > 0) {
+    const { globby } = await import('globby');
+    for (const file of await globby(globs, { cwd, absolute: true, ignore: ['**/node_modules/**'] })) found.add(resolve(file));
+  }
+  return [...found].sort();
+}
+
+function listRecursive(dir: string, suffix: RegExp, into: Set<string>): void {
+  for (const entry of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (!suffix.test(entry) || entry.split(sep).includes('node_modules')) continue;
+    into.add(join(dir, entry));
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The suite a case belongs to: the folder it sits in. */
+export function suiteOf(file: string): string {
+  return basename(dirname(file));
+}
+
+/** Path relative to `cwd` with forward slashes, as reports show it. */
+export function displayPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return (rel.startsWith('..') ? file : rel).split(sep).join('/');
+}

@@ -1,0 +1,111 @@
+import { parseArgs } from 'node:util';
+import type { FailOn, ReporterSpec } from '../model/config.js';
+import { UsageError } from './usage-error.js';
+
+export interface CliArgs {
+  command: 'run' | 'compare' | 'report' | 'help' | 'version';
+  positionals: string[];
+  config?: string;
+  filter?: string;
+  tags: string[];
+  repeat?: number;
+  concurrency?: number;
+  out?: string;
+  /** `true` when given without a path: use the config's default. */
+  baseline?: string | true;
+  saveBaseline?: string | true;
+  failOn?: FailOn;
+  reporters?: ReporterSpec[];
+  json: boolean;
+  base?: string;
+  head?: string;
+  from?: string;
+}
+
+const OPTIONAL_VALUE = new Set(['--baseline', '--save-baseline']);
+const FAIL_ON: readonly FailOn[] = ['regressed', 'failing', 'never'];
+
+/** Parses `rehearse <command> [options]`; throws UsageError with what to write instead. */
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') return empty('help');
+  if (first === '--version' || first === '-v') return empty('version');
+  if (first !== 'run' && first !== 'compare' && first !== 'report') {
+    throw new UsageError(`unknown command "${first}"; expected run, compare or report`);
+  }
+  const { values, positionals } = parseArgs({
+    args: withOptionalValues(rest),
+    allowPositionals: true,
+    strict: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      filter: { type: 'string', short: 't' },
+      tag: { type: 'string', multiple: true },
+      repeat: { type: 'string' },
+      concurrency: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      baseline: { type: 'string' },
+      'save-baseline': { type: 'string' },
+      'fail-on': { type: 'string' },
+      reporter: { type: 'string', multiple: true },
+      json: { type: 'boolean', default: false },
+      base: { type: 'string' },
+      head: { type: 'string' },
+      from: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return empty('help');
+  const args: CliArgs = { command: first, positionals, tags: values.tag ?? [], json: values.json ?? false };
+  if (values.config !== undefined) args.config = values.config;
+  if (values.filter !== undefined) args.filter = checkFilter(values.filter);
+  if (values.repeat !== undefined) args.repeat = positiveInteger('--repeat', values.repeat);
+  if (values.concurrency !== undefined) args.concurrency = positiveInteger('--concurrency', values.concurrency);
+  if (values.out !== undefined) args.out = values.out;
+  if (values.baseline !== undefined) args.baseline = values.baseline === '' ? true : values.baseline;
+  if (values['save-baseline'] !== undefined) args.saveBaseline = values['save-baseline'] === '' ? true : values['save-baseline'];
+  if (values['fail-on'] !== undefined) {
+    const failOn = values['fail-on'] as FailOn;
+    if (!FAIL_ON.includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}; got "${values['fail-on']}"`);
+    args.failOn = failOn;
+  }
+  if (values.reporter !== undefined) args.reporters = values.reporter;
+  if (values.base !== undefined) args.base = values.base;
+  if (values.head !== undefined) args.head = values.head;
+  if (values.from !== undefined) args.from = values.from;
+  return args;
+}
+
+/** `--baseline` may stand alone: give it an empty value so parseArgs accepts it. */
+function withOptionalValues(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    out.push(arg);
+    const next = args[i + 1];
+    if (OPTIONAL_VALUE.has(arg) && (next === undefined || next.startsWith('-'))) out.push('');
+  }
+  return out;
+}
+
+function positiveInteger(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of at least 1; got "${value}"`);
+  return n;
+}
+
+function checkFilter(filter: string): string {
+  const regex = /^\/(.+)\/([a-z]*)$/.exec(filter);
+  if (regex) {
+    try {
+      new RegExp(regex[1]!, regex[2]);
+    } catch (error) {
+      throw new UsageError(`--filter ${filter} is not a valid regular expression: ${(error as Error).message}`);
+    }
+  }
+  return filter;
+}
+
+function empty(command: CliArgs['command']): CliArgs {
+  return { command, positionals: [], tags: [], json: false };
+}

@@ -1,0 +1,153 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Comparison } from '../model/comparison.js';
+import type { FailOn, ReporterSpec } from '../model/config.js';
+import type { RunResults } from '../model/result.js';
+import { compareRuns } from '../compare/compare.js';
+import { exitCodeFor } from '../compare/outcome.js';
+import { ConfigError, loadConfig } from '../config/load-config.js';
+import { createReporterMultiplexer, type ReporterMultiplexer } from '../report/multiplexer.js';
+import { resolveReporters } from '../report/resolve.js';
+import { readResults, writeResults } from '../report/results-file.js';
+import { registerTypeScriptLoader } from '../run/typescript-loader.js';
+import { runSuite } from '../run/run-suite.js';
+import { parseCliArgs, type CliArgs } from './args.js';
+import { readGitCommit } from './git-commit.js';
+import { HELP } from './help.js';
+import { UsageError } from './usage-error.js';
+
+/** Where the built pieces the CLI starts live (beside the CLI bundle). */
+export interface CliAssets {
+  workerUrl: URL;
+  tsHooksUrl: URL;
+  version: string;
+}
+
+export interface CliIo {
+  cwd: string;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream;
+}
+
+const DEFAULT_OUT = 'rehearse-results.json';
+const DEFAULT_BASELINE = '.rehearse/baseline.json';
+
+/** Runs one CLI invocation and returns its exit code: 0 ok, 1 regressed/errored (per --fail-on), 2 usage or config error. */
+export async function main(argv: readonly string[], assets: CliAssets, io: CliIo): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseCliArgs(argv);
+  } catch (error) {
+    io.stderr.write(`rehearse: ${(error as Error).message}\nRun "rehearse --help" for usage.\n`);
+    return 2;
+  }
+  try {
+    switch (args.command) {
+      case 'help':
+        io.stdout.write(HELP);
+        return 0;
+      case 'version':
+        io.stdout.write(`${assets.version}\n`);
+        return 0;
+      case 'run':
+        return await runCommand(args, assets, io);
+      case 'compare':
+        return await compareCommand(args, io);
+      case 'report':
+        return await reportCommand(args, io);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError || isResultsFileError(error)) {
+      io.stderr.write(`rehearse: ${(error as Error).message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function runCommand(args: CliArgs, assets: CliAssets, io: CliIo): Promise<number> {
+  const { cwd } = io;
+  const loaded = await loadConfig(cwd, args.config, () => registerTypeScriptLoader(cwd, assets.tsHooksUrl));
+  const config = loaded.config;
+  const baselinePath = args.baseline === true ? resolve(cwd, config.baseline ?? DEFAULT_BASELINE) : args.baseline && resolve(cwd, args.baseline);
+  let baseline: RunResults | undefined;
+  if (baselinePath) {
+    if (!existsSync(baselinePath)) {
+      throw new UsageError(`no baseline at ${baselinePath}: create one with "rehearse run --save-baseline" on the base branch, or pass --baseline FILE`);
+    }
+    baseline = readResults(baselinePath);
+  }
+  const reporter = await reportersFor(args, config.reporters, loaded.dir, io);
+  const out = resolve(cwd, args.out ?? config.out ?? DEFAULT_OUT);
+  const commit = readGitCommit(cwd);
+  const { results, comparison } = await runSuite({
+    cwd,
+    config,
+    agentModule: loaded.agentModule,
+    patterns: args.positionals,
+    selection: { ...(args.filter && { filter: args.filter }), ...(args.tags.length > 0 && { tags: args.tags }) },
+    ...(args.repeat !== undefined && { repeat: args.repeat }),
+    ...(args.concurrency !== undefined && { concurrency: args.concurrency }),
+    ...(baseline && { baseline }),
+    ...(commit && { commit }),
+    out,
+    reporter,
+    workerUrl: assets.workerUrl,
+    onWarning: (message) => io.stderr.write(`rehearse: ${message}\n`),
+  });
+  if (args.saveBaseline) {
+    const path = resolve(cwd, args.saveBaseline === true ? (config.baseline ?? DEFAULT_BASELINE) : args.saveBaseline);
+    writeResults(path, results);
+    if (!args.json) io.stderr.write(`rehearse: baseline saved to ${path}\n`);
+  }
+  if (args.json) io.stdout.write(JSON.stringify(results, null, 2) + '\n');
+  if (results.totals.cases === 0) {
+    io.stderr.write(`rehearse: no cases found (looked for ${(args.positionals.length ? args.positionals : (config.cases ?? ['suites/**/*.case.json'])).join(', ')})\n`);
+  }
+  return finalExitCode(comparison, args.failOn ?? config.failOn ?? 'regressed', reporter);
+}
+
+async function compareCommand(args: CliArgs, io: CliIo): Promise<number> {
+  if (!args.base || !args.head) throw new UsageError('compare needs --base FILE and --head FILE');
+  const base = readResults(resolve(io.cwd, args.base));
+  const head = readResults(resolve(io.cwd, args.head));
+  return replayReporters(head, base, args, io);
+}
+
+async function reportCommand(args: CliArgs, io: CliIo): Promise<number> {
+  if (!args.from) throw new UsageError('report needs --from FILE (a results file written by "rehearse run")');
+  const head = readResults(resolve(io.cwd, args.from));
+  const baselinePath = args.baseline === true ? resolve(io.cwd, DEFAULT_BASELINE) : args.baseline && resolve(io.cwd, args.baseline);
+  const base = baselinePath ? readResults(baselinePath) : undefined;
+  return replayReporters(head, base, args, io);
+}
+
+/** Drives reporters from saved results exactly as a live run would: start, each case, end. */
+async function replayReporters(head: RunResults, base: RunResults | undefined, args: CliArgs, io: CliIo): Promise<number> {
+  const reporter = await reportersFor(args, undefined, io.cwd, io);
+  const comparison = compareRuns(head, base);
+  await reporter.onRunStart({ caseCount: head.cases.length, repeat: head.repeat, concurrency: 1, cwd: io.cwd });
+  for (const result of head.cases) await reporter.onCaseResult(result);
+  await reporter.onRunEnd({ results: head, comparison });
+  return finalExitCode(comparison, args.failOn ?? 'regressed', reporter);
+}
+
+async function reportersFor(args: CliArgs, configured: ReporterSpec[] | undefined, dir: string, io: CliIo): Promise<ReporterMultiplexer> {
+  const specs: ReporterSpec[] = args.reporters ?? (args.json ? [] : (configured ?? ['terminal']));
+  let named;
+  try {
+    named = await resolveReporters(specs, { cwd: dir });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return createReporterMultiplexer(named, { stderr: io.stderr });
+}
+
+function finalExitCode(comparison: Comparison, failOn: FailOn, reporter: ReporterMultiplexer): number {
+  const code = exitCodeFor(comparison, failOn);
+  return reporter.failures.length > 0 ? Math.max(code, 1) : code;
+}
+
+function isResultsFileError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ResultsFileError';
+}

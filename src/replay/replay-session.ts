@@ -1,0 +1,119 @@
+import type { Json } from '../model/json.js';
+import type { ToolCallEvent, TimelineEvent, ToolMatchPolicy } from '../model/case.js';
+import type { Divergence } from '../model/result.js';
+import type { ToolInterceptor } from './scope.js';
+import { ToolMatcher, type RecordedCall } from './tool-matcher.js';
+import { ReplayDivergenceError, reviveRecordedError, toRecordedError } from './replay-errors.js';
+
+export interface ReplaySessionOptions {
+  tools?: Record<string, ToolMatchPolicy>;
+  defaultTool?: ToolMatchPolicy;
+  /** Recorded values are handed to the agent, which may mutate them: copy them when the case runs again. */
+  copyResults?: boolean;
+}
+
+/**
+ * One attempt's replay: answers the agent's tool calls from the recorded timeline, records the replayed
+ * trajectory, and keeps the first divergence. It is the interceptor `recordable` tools talk to.
+ */
+export class ReplaySession implements ToolInterceptor {
+  readonly timeline: TimelineEvent[] = [];
+  divergence: Divergence | undefined;
+  /** Every divergence, in order (the first one is `divergence`). */
+  readonly divergences: Divergence[] = [];
+  readonly #matcher: ToolMatcher;
+  readonly #copy: boolean;
+
+  constructor(recorded: readonly TimelineEvent[], options: ReplaySessionOptions = {}) {
+    this.#matcher = new ToolMatcher(recorded, options);
+    this.#copy = options.copyResults ?? false;
+  }
+
+  async callTool(name: string, args: unknown, invoke: () => Promise<unknown>): Promise<unknown> {
+    const outcome = this.#matcher.match(name, args);
+    if (outcome.kind === 'live') return this.#callLive(name, args, invoke);
+    if (outcome.kind === 'hit') return this.#answer(name, args, outcome.recorded);
+    const event: ToolCallEvent = { type: 'tool', name, args: toJson(args), error: { name: 'ReplayDivergenceError', message: outcome.reason } };
+    const step = this.timeline.push(event) - 1;
+    const divergence: Divergence = {
+      kind: 'unmatched-tool-call',
+      step,
+      message: `step ${step}: ${outcome.reason}`,
+      tool: name,
+      args: event.args,
+    };
+    if (outcome.nearest) divergence.nearest = await describeNearest(args, outcome.nearest);
+    this.#diverge(divergence);
+    throw new ReplayDivergenceError(divergence.message);
+  }
+
+  /** Called by the network guard when the agent tries to reach a host that is not allowed. */
+  blockNetwork(target: string): Error {
+    const step = this.timeline.length;
+    const message = `step ${step}: network access to ${target} was blocked during replay (allow it with "allowHosts" in the config, or make the call a recordable tool)`;
+    this.#diverge({ kind: 'blocked-network', step, message, target });
+    return new ReplayDivergenceError(message);
+  }
+
+  #diverge(divergence: Divergence): void {
+    this.divergences.push(divergence);
+    this.divergence ??= divergence;
+  }
+
+  #answer(name: string, args: unknown, recorded: RecordedCall): unknown {
+    const source = recorded.event;
+    const event: ToolCallEvent = { type: 'tool', name, args: toJson(args) };
+    if (source.callId !== undefined) event.callId = source.callId;
+    if (source.error) {
+      event.error = source.error;
+      this.timeline.push(event);
+      throw reviveRecordedError(source.error);
+    }
+    if ('result' in source) event.result = source.result as Json;
+    this.timeline.push(event);
+    const result = source.result;
+    return this.#copy && result !== null && typeof result === 'object' ? structuredClone(result) : result;
+  }
+
+  async #callLive(name: string, args: unknown, invoke: () => Promise<unknown>): Promise<unknown> {
+    const event: ToolCallEvent = { type: 'tool', name, args: toJson(args) };
+    const step = this.timeline.push(event) - 1;
+    const started = performance.now();
+    try {
+      const result = await invoke();
+      event.result = toJson(result);
+      return result;
+    } catch (error) {
+      event.error = toRecordedError(error);
+      throw error;
+    } finally {
+      event.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+      this.timeline[step] = event;
+    }
+  }
+}
+
+async function describeNearest(args: unknown, nearest: RecordedCall): Promise<NonNullable<Divergence['nearest']>> {
+  // json-diff-ts is loaded only here: a divergence is the rare path, and the import costs start-up time.
+  const { diff } = await import('json-diff-ts');
+  const changes = diff(toObject(nearest.event.args), toObject(args));
+  return { step: nearest.step, args: nearest.event.args, diff: toJson(changes) };
+}
+
+/** json-diff-ts compares objects; wrap scalars and arrays so every pair of arguments can be diffed. */
+function toObject(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
+}
+
+/** Tool arguments and results are recorded as JSON; anything else (functions, cycles) is reduced to text. */
+function toJson(value: unknown): Json {
+  if (value === undefined) return null;
+  if (value === null || typeof value !== 'object') {
+    return typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint' ? String(value) : (value as Json);
+  }
+  try {
+    return JSON.parse(JSON.stringify(value)) as Json;
+  } catch {
+    return String(value);
+  }
+}

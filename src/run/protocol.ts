@@ -1,0 +1,49 @@
+import type { ToolMatchPolicy } from '../model/case.js';
+import type { CaseResult, ErrorInfo } from '../model/result.js';
+
+/** A case file as the run knows it before it is read. */
+export interface CaseFileRef {
+  /** Absolute path. */
+  path: string;
+  /** Relative to the working directory, forward slashes: what reports show. */
+  display: string;
+  /** Folder name the case sits in. */
+  suite: string;
+}
+
+/** Which cases a run keeps, decided once each case is read. */
+export interface CaseSelection {
+  /** Case-insensitive substring of `suite/id` or title, or `/regex/flags`. */
+  filter?: string;
+  /** Keep cases that have any of these tags. */
+  tags?: string[];
+}
+
+/** What the main thread hands a case worker. */
+export interface WorkerJob {
+  cwd: string;
+  agentModule: string;
+  agentExport: string;
+  files: CaseFileRef[];
+  /** Indices into `files` this worker runs. */
+  indices: number[];
+  concurrency: number;
+  timeoutMs: number;
+  repeat: number;
+  forceRepeat?: number;
+  tools?: Record<string, ToolMatchPolicy>;
+  allowHosts: string[];
+  selection: CaseSelection;
+  /** Int32Array view: [0] heartbeat, [1..concurrency] the file index + 1 each slot is running (0 = idle). */
+  watch: SharedArrayBuffer;
+}
+
+export type WorkerMessage =
+  /** After reading the cases: which of `indices` were selected (the others are left out of the run). */
+  | { type: 'selected'; indices: number[] }
+  | { type: 'results'; results: { index: number; result: CaseResult }[] }
+  /** The agent could not be loaded: every case is errored with this. */
+  | { type: 'agent-failed'; error: ErrorInfo }
+  /** Something threw outside any case (the agent's background work); the run goes on. */
+  | { type: 'warning'; message: string }
+  | { type: 'done' };

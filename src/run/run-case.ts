@@ -1,0 +1,113 @@
+import type { AgentFn } from '../model/agent.js';
+import type { Case, ToolMatchPolicy } from '../model/case.js';
+import type { AttemptResult, CaseResult, ErrorInfo, TrajectoryStep } from '../model/result.js';
+import type { LoadedCase } from '../case/load-case.js';
+import { replayAttempt } from '../replay/replay-attempt.js';
+import { scoreAttempt } from '../score/index.js';
+import { summarizeAttempts } from '../compare/summarize.js';
+import { sumUsage } from './usage.js';
+
+export interface CaseRunSettings {
+  /** Used when the case does not set `replay.timeoutMs`. */
+  timeoutMs: number;
+  /** Used when the case does not set `replay.repeat`; `forceRepeat` overrides both. */
+  repeat: number;
+  /** `--repeat N` from the command line: wins over the case's own setting. */
+  forceRepeat?: number;
+  tools?: Record<string, ToolMatchPolicy>;
+}
+
+/** Where a case sits: its suite (folder name), key and display path. */
+export interface CaseIdentity {
+  suite: string;
+  key: string;
+  /** Relative to the working directory, forward slashes. */
+  file: string;
+}
+
+/** Replays every attempt of one case and scores each; never throws (a broken attempt is `errored`). */
+export async function runCase(loaded: LoadedCase, identity: CaseIdentity, agent: AgentFn, settings: CaseRunSettings): Promise<CaseResult> {
+  const data = loaded.data;
+  const repeat = settings.forceRepeat ?? data.replay?.repeat ?? settings.repeat;
+  const timeoutMs = data.replay?.timeoutMs ?? settings.timeoutMs;
+  const attempts: AttemptResult[] = [];
+  const started = performance.now();
+  for (let attempt = 1; attempt <= repeat; attempt++) {
+    attempts.push(await runAttempt(loaded, identity.key, agent, attempt, timeoutMs, settings.tools));
+  }
+  const { status, passes } = summarizeAttempts(attempts);
+  const result = baseResult(identity, data);
+  result.status = status;
+  result.passes = passes;
+  result.attempts = attempts;
+  result.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+  return result;
+}
+
+/** The result of a case that could not be loaded or run: errored, with the reason. */
+export function erroredCaseResult(identity: CaseIdentity, error: ErrorInfo, data?: Case): CaseResult {
+  const result = baseResult(identity, data);
+  result.error = error;
+  return result;
+}
+
+async function runAttempt(
+  loaded: LoadedCase,
+  caseKey: string,
+  agent: AgentFn,
+  attempt: number,
+  timeoutMs: number,
+  tools: Record<string, ToolMatchPolicy> | undefined,
+): Promise<AttemptResult> {
+  const data = loaded.data;
+  const run = await replayAttempt({ agent, caseData: data, caseKey, attempt, timeoutMs, ...(tools && { tools }) });
+  const result: AttemptResult = { status: 'errored', durationMs: run.durationMs, score: 0, assertions: [], timeline: run.timeline };
+  if (run.output !== undefined) result.output = run.output;
+  if (run.error) result.error = run.error;
+  if (run.divergence) result.divergence = run.divergence;
+  const usage = sumUsage(run.timeline);
+  if (usage) result.usage = usage;
+  if (run.divergence) {
+    result.status = 'diverged';
+  } else if (!run.error || data.assertions.length > 0) {
+    // A run that threw still gets its assertions when it has any: `no-error` and trajectory assertions
+    // can judge a crash, and a case captured as "errored" may expect exactly that.
+    const scored = await scoreAttempt(data.assertions, run, { caseData: data, caseFile: loaded.path });
+    result.assertions = scored.assertions;
+    result.score = scored.score;
+    result.status = run.error ? 'errored' : scored.pass ? 'passed' : 'failed';
+  }
+  return result;
+}
+
+function baseResult(identity: CaseIdentity, data: Case | undefined): CaseResult {
+  const result: CaseResult = {
+    key: identity.key,
+    suite: identity.suite,
+    id: data?.id ?? identity.key.slice(identity.suite.length + 1),
+    title: data?.title ?? identity.key,
+    tags: data?.tags ?? [],
+    file: identity.file,
+    status: 'errored',
+    passes: 0,
+    attempts: [],
+    durationMs: 0,
+  };
+  if (data) {
+    result.captured = data.outcome.status;
+    if (data.outcome.failure) result.capturedFailureStep = data.outcome.failure.atStep;
+    result.recordedTrajectory = recordedTrajectory(data);
+  }
+  return result;
+}
+
+function recordedTrajectory(data: Case): TrajectoryStep[] {
+  const steps: TrajectoryStep[] = [];
+  for (const event of data.timeline) {
+    if (event.type !== 'tool') continue;
+    const step: TrajectoryStep = { tool: event.name, args: event.args };
+    if (event.error) step.failed = true;
+    steps.push(step);
+  }
+  return steps;
+}

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { Comparison } from '../model/comparison.js';
+import type { RehearseConfig } from '../model/config.js';
+import type { Reporter } from '../model/reporter.js';
+import type { CaseResult, RunResults, RunTotals } from '../model/result.js';
+import { RESULTS_FORMAT, RESULTS_VERSION } from '../model/result.js';
+import { DEFAULT_CASE_PATTERNS, discoverCaseFiles, displayPath, suiteOf } from '../case/discover.js';
+import { compareRuns } from '../compare/compare.js';
+import { writeResults } from '../report/results-file.js';
+import type { CaseFileRef, CaseSelection } from './protocol.js';
+import { superviseWorkers } from './supervise.js';
+import { addUsage } from './usage.js';
+
+export interface RunSuiteOptions {
+  cwd: string;
+  config: RehearseConfig;
+  /** Absolute path of the agent module. */
+  agentModule: string;
+  /** Case files, folders or globs; the config's `cases` when empty. */
+  patterns?: string[];
+  selection?: CaseSelection;
+  /** Overrides every case's own repeat count. */
+  repeat?: number;
+  concurrency?: number;
+  /** Results file to write; nothing is written when `false`. */
+  out: string | false;
+  /** Baseline results to compare against; each case's captured outcome when absent. */
+  baseline?: RunResults;
+  reporter?: Reporter;
+  /** The worker bundle (beside the built CLI). */
+  workerUrl: URL;
+  /** Git commit of the agent code, recorded in the results. */
+  commit?: string;
+  shard?: string;
+  onWarning?: (message: string) => void;
+}
+
+export interface RunSuiteOutcome {
+  results: RunResults;
+  comparison: Comparison;
+}
+
+/** Finds the cases, replays them in a supervised worker, compares, and drives the reporter. */
+export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcome> {
+  const { cwd, config } = options;
+  const startedAt = new Date();
+  const started = performance.now();
+  const patterns = options.patterns && options.patterns.length > 0 ? options.patterns : (config.cases ?? DEFAULT_CASE_PATTERNS);
+  const files: CaseFileRef[] = (await discoverCaseFiles(patterns, cwd)).map((path) => ({ path, display: displayPath(path, cwd), suite: suiteOf(path) }));
+  const concurrency = options.concurrency ?? config.concurrency ?? 8;
+  const repeat = options.repeat ?? config.repeat ?? 1;
+  const reporter = options.reporter ?? {};
+  const byIndex = new Map<number, CaseResult>();
+
+  await superviseWorkers({
+    job: {
+      cwd,
+      agentModule: options.agentModule,
+      agentExport: config.agent.export ?? 'default',
+      files,
+      timeoutMs: config.timeoutMs ?? 30_000,
+      repeat,
+      ...(options.repeat !== undefined && { forceRepeat: options.repeat }),
+      ...(config.tools && { tools: config.tools }),
+      allowHosts: config.allowHosts ?? [],
+      selection: options.selection ?? {},
+    },
+    concurrency,
+    workerUrl: options.workerUrl,
+    hangMs: (config.timeoutMs ?? 30_000) + 2_000,
+    onSelected: (indices) => reporter.onRunStart?.({ caseCount: indices.length, repeat, concurrency, cwd }),
+    onResult: (index, result) => {
+      byIndex.set(index, result);
+      return reporter.onCaseResult?.(result);
+    },
+    onWarning: options.onWarning ?? ((message) => process.stderr.write(`rehearse: ${message}\n`)),
+  });
+
+  // File order, not completion order: results files diff cleanly between runs.
+  const cases = [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)!);
+  markDuplicateKeys(cases);
+  const results: RunResults = {
+    format: RESULTS_FORMAT,
+    version: RESULTS_VERSION,
+    runId: randomUUID(),
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - started),
+    repeat,
+    cases,
+    totals: totalsOf(cases),
+  };
+  if (options.commit) results.commit = options.commit;
+  if (options.shard) results.shard = options.shard;
+  const comparison = compareRuns(results, options.baseline, {
+    ...(config.thresholds && { thresholds: config.thresholds }),
+    ...(config.significance !== undefined && { significance: config.significance }),
+  });
+  if (options.out) writeResults(options.out, results);
+  await reporter.onRunEnd?.({ results, comparison, ...(options.out && { resultsPath: options.out }) });
+  return { results, comparison };
+}
+
+/** Two files that declare the same `suite/id` would make comparisons ambiguous: the later one is errored. */
+function markDuplicateKeys(cases: CaseResult[]): void {
+  const seen = new Map<string, string>();
+  for (const result of cases) {
+    const first = seen.get(result.key);
+    if (first === undefined) {
+      seen.set(result.key, result.file);
+      continue;
+    }
+    result.status = 'errored';
+    result.passes = 0;
+    result.error = { code: 'CASE_DUPLICATE', file: result.file, pointer: '/id', message: `case id "${result.id}" is already used by ${first} in suite "${result.suite}"; ids must be unique within a suite` };
+  }
+}
+
+export function totalsOf(cases: readonly CaseResult[]): RunTotals {
+  const totals: RunTotals = { cases: cases.length, passed: 0, failed: 0, diverged: 0, errored: 0 };
+  for (const c of cases) {
+    totals[c.status === 'passed' ? 'passed' : c.status === 'failed' ? 'failed' : c.status === 'diverged' ? 'diverged' : 'errored']++;
+    for (const attempt of c.attempts) {
+      if (attempt.usage) totals.usage = addUsage(totals.usage, attempt.usage);
+      if (attempt.costUsd !== undefined) totals.costUsd = (totals.costUsd ?? 0) + attempt.costUsd;
+    }
+  }
+  return totals;
+}
