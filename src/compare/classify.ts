@@ -99,14 +99,11 @@ function judgeAgainstBase(
   settings: CompareSettings,
 ): ComparedCase {
   const b = classifySide(bs, settings);
-  const make = (verdict: Verdict, reason: string, pValue?: number): ComparedCase => ({
-    key: head.key,
-    verdict,
-    reason,
-    head,
-    base: bs,
-    ...(pValue === undefined ? {} : { pValue }),
-  });
+  const make = (verdict: Verdict, reason: string, pValue?: number): ComparedCase => {
+    const compared: ComparedCase = { key: head.key, verdict, reason, head, base: bs };
+    if (pValue !== undefined) compared.pValue = pValue;
+    return compared;
+  };
   const onHead = `${headText(head, hs, h)} on head`;
   const onBase = `${baseText(bs, b)} on base`;
 
@@ -146,19 +143,22 @@ function judgeFlaky(
   settings: CompareSettings,
 ): ComparedCase {
   const who = h === 'flaky' && b === 'flaky' ? 'both sides are' : h === 'flaky' ? 'head is' : 'base is';
-  const between = `${who} between the fail (${formatNumber(settings.fail)}) and pass (${formatNumber(settings.pass)}) thresholds`;
+  const between = `${who} ${thresholdsPhrase(settings)}`;
   const headRate = hs.passes * bs.runs;
   const baseRate = bs.passes * hs.runs;
-  const base = { key: head.key, verdict: 'flaky' as const, head, base: bs };
+  const make = (reason: string, pValue?: number): ComparedCase => {
+    const compared: ComparedCase = { key: head.key, verdict: 'flaky', reason, head, base: bs };
+    if (pValue !== undefined) compared.pValue = pValue;
+    return compared;
+  };
   if (hs.runs > 1 && bs.runs > 1 && headRate !== baseRate) {
     const better = headRate > baseRate;
     const p = fisherExactOneSided(hs.passes, hs.runs, bs.passes, bs.runs, better ? 'greater' : 'less');
-    if (!isSignificant(p, settings)) return { ...base, reason: notSignificant(hs, bs, p, settings), pValue: p };
+    if (!isSignificant(p, settings)) return make(notSignificant(hs, bs, p, settings), p);
     const change = better ? 'better' : 'worse';
-    const reason = `${counts(hs)} on head vs ${counts(bs)} on base (p ${formatP(p)}): really ${change}, but ${between}`;
-    return { ...base, reason, pValue: p };
+    return make(`${counts(hs)} on head vs ${counts(bs)} on base (p ${formatP(p)}): really ${change}, but ${between}`, p);
   }
-  return { ...base, reason: `${headText(head, hs, h)} on head and ${baseText(bs, b)} on base: ${between}` };
+  return make(`${headText(head, hs, h)} on head and ${baseText(bs, b)} on base: ${between}`);
 }
 
 function judgeAgainstCaptured(
@@ -176,7 +176,7 @@ function judgeAgainstCaptured(
     reason: isNew ? `new: ${reason}` : reason,
     head,
   });
-  const thresholds = `between the fail (${formatNumber(settings.fail)}) and pass (${formatNumber(settings.pass)}) thresholds`;
+  const thresholds = thresholdsPhrase(settings);
   const fails = `fails${hs.runs > 1 ? ` (${counts(hs)})` : ''}`;
 
   if (status === undefined) {
@@ -213,8 +213,27 @@ function judgeAgainstCaptured(
 
 const RECAPTURE = 'the recording cannot answer the new call; re-capture the case if the change is intended';
 
+/** Settings phrases, formatted once per settings object rather than once per case. */
+const PHRASES = new WeakMap<CompareSettings, { thresholds: string; significance: string }>();
+function phrasesFor(settings: CompareSettings): { thresholds: string; significance: string } {
+  let phrases = PHRASES.get(settings);
+  if (phrases === undefined) {
+    phrases = {
+      thresholds: `between the fail (${formatNumber(settings.fail)}) and pass (${formatNumber(settings.pass)}) thresholds`,
+      significance: formatNumber(settings.significance),
+    };
+    PHRASES.set(settings, phrases);
+  }
+  return phrases;
+}
+
+/** "between the fail (0) and pass (1) thresholds" */
+function thresholdsPhrase(settings: CompareSettings): string {
+  return phrasesFor(settings).thresholds;
+}
+
 function notSignificant(hs: SideSummary, bs: SideSummary, p: number, settings: CompareSettings): string {
-  return `${counts(hs)} on head vs ${counts(bs)} on base: p ${formatP(p)}, not significant at ${formatNumber(settings.significance)}; run more repeats`;
+  return `${counts(hs)} on head vs ${counts(bs)} on base: p ${formatP(p)}, not significant at ${phrasesFor(settings).significance}; run more repeats`;
 }
 
 function isSignificant(p: number, settings: CompareSettings): boolean {
