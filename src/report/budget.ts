@@ -7,30 +7,29 @@ export const SUMMARY_BUDGET = 1_000_000;
 
 /**
  * Renders the view, cutting it until the output fits `budget` characters. Cuts in this order, each as
- * little as needed (binary search over how much to keep):
+ * little as needed:
  * 1. case details, least important classes first (the view lists them most important first);
  * 2. rows of the fixes table ("and N more fixes");
  * 3. rows of the regressions table ("and N more regressions").
  * The headline and counts are never cut. Pure, given a pure `render`.
+ *
+ * Each stage searches upward from keeping nothing (doubling, then bisecting), so no render is much larger
+ * than the budget: rendering all details of 5,000 cases just to learn that they do not fit would cost
+ * seconds.
  */
 export function renderWithinBudget(view: ReportView, render: (view: ReportView) => string, budget: number): string {
-  const full = render(view);
-  if (full.length <= budget) return full;
-
   const withDetails = (keep: number): ReportView => ({
     ...view,
     details: view.details.slice(0, keep),
     detailsOmitted: view.details.length - keep,
   });
-  const noDetails = withDetails(0);
   const withFixes = (keep: number): ReportView => ({
-    ...noDetails,
+    ...withDetails(0),
     fixes: view.fixes.slice(0, keep),
     fixesMore: view.fixes.length - keep,
   });
-  const noFixes = withFixes(0);
   const withRegressions = (keep: number): ReportView => ({
-    ...noFixes,
+    ...withFixes(0),
     regressions: view.regressions.slice(0, keep),
     regressionsMore: view.regressions.length - keep,
   });
@@ -45,27 +44,41 @@ export function renderWithinBudget(view: ReportView, render: (view: ReportView) 
   }
   // Only a pathological template gets here: keep the start, which holds the marker and headline.
   const last = render(withRegressions(0));
-  return `${last.slice(0, budget - 80)}\n\n…(report cut to fit the size limit)\n`;
+  return `${last.slice(0, Math.max(0, budget - 80))}\n\n…(report cut to fit the size limit)\n`;
 }
 
-/** The render that keeps the most items (0..count-1 kept) and still fits; undefined when keeping none does not fit. */
+/**
+ * The render that keeps the most of `count` items and still fits, found by doubling from 0 and then
+ * bisecting; undefined when even keeping none is too big.
+ */
 function largestFitting(
   count: number,
   make: (keep: number) => ReportView,
   render: (view: ReportView) => string,
   budget: number,
 ): string | undefined {
-  let best: string | undefined;
-  let lo = 0;
-  let hi = count - 1; // `count` itself is known not to fit (the caller tried it, or it equals the previous stage's 0).
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
+  let best = render(make(0));
+  if (best.length > budget) return undefined;
+  let fits = 0;
+  let tooBig = count + 1;
+  for (let step = 1; fits < count; step *= 2) {
+    const keep = Math.min(count, fits + step);
+    const out = render(make(keep));
+    if (out.length > budget) {
+      tooBig = keep;
+      break;
+    }
+    fits = keep;
+    best = out;
+  }
+  while (tooBig - fits > 1) {
+    const mid = (fits + tooBig) >>> 1;
     const out = render(make(mid));
     if (out.length <= budget) {
+      fits = mid;
       best = out;
-      lo = mid + 1;
     } else {
-      hi = mid - 1;
+      tooBig = mid;
     }
   }
   return best;

@@ -189,3 +189,35 @@ export function realisticComparison(): Comparison {
     compared(regressedSearch, 'regressed', 'diverged on head, passed on base', { status: 'passed', passes: 1, runs: 1 }),
   ]);
 }
+
+/** `total` cases of which `regressions` regressed (each with a long failing assertion and a trajectory), the rest passing. */
+export function largeComparison(total: number, regressions: number): Comparison {
+  const cases: ComparedCase[] = [];
+  for (let i = 0; i < total; i++) {
+    const id = `case-${String(i).padStart(4, '0')}`;
+    if (i < regressions) {
+      const head = caseResult({
+        suite: `suite-${i % 7}`,
+        id,
+        title: `Regression number ${i} with a reasonably long descriptive title`,
+        status: 'failed',
+        recorded: [
+          { tool: 'lookup', args: { id: i } },
+          { tool: 'act', args: { id: i, amount: 10 } },
+        ],
+        attempts: [
+          attempt(
+            'failed',
+            [failedAssertion('amount', 'tool-args', `expected amount 10 but got ${i * 10}: ${'detail '.repeat(40)}`, { expected: { amount: 10 }, actual: { amount: i * 10 } })],
+            [toolEvent('lookup', { id: i }), toolEvent('act', { id: i, amount: i * 10 })],
+          ),
+        ],
+      });
+      cases.push(compared(head, 'regressed', 'failed 0/1 on head, passed 1/1 on base', { status: 'passed', passes: 1, runs: 1 }));
+    } else {
+      const head = caseResult({ suite: `suite-${i % 7}`, id, status: 'passed', attempts: [attempt('passed', [passedAssertion('ok')], [])] });
+      cases.push(compared(head, 'passing', 'passed on head and base'));
+    }
+  }
+  return comparisonOf(cases);
+}

@@ -22,7 +22,7 @@ export function totalTokens(usage: Usage | undefined): number | undefined {
 export function formatUsage(totals: Pick<RunTotals, 'usage' | 'costUsd'>): string | undefined {
   const parts: string[] = [];
   const tokens = totalTokens(totals.usage);
-  if (tokens !== undefined) parts.push(`${tokens.toLocaleString('en-US')} tokens`);
+  if (tokens !== undefined) parts.push(`${groupThousands(tokens)} tokens`);
   if (totals.costUsd !== undefined) parts.push(`$${totals.costUsd < 1 ? totals.costUsd.toFixed(4) : totals.costUsd.toFixed(2)}`);
   return parts.length > 0 ? parts.join(' · ') : undefined;
 }
@@ -30,4 +30,9 @@ export function formatUsage(totals: Pick<RunTotals, 'usage' | 'costUsd'>): strin
 /** `3/5`, or `—` when the case never ran. */
 export function formatPassRate(passes: number, runs: number): string {
   return runs > 0 ? `${passes}/${runs}` : '—';
+}
+
+/** `12345` → `12,345` (toLocaleString would load Intl data, which costs tens of milliseconds cold). */
+export function groupThousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

@@ -1,5 +1,5 @@
 import type { Json } from '../model/index.js';
-import { canonicalJson } from './trajectory.js';
+import { sameJson } from './trajectory.js';
 
 /** One changed value, addressed by JSON pointer. */
 export interface JsonChange {
@@ -14,7 +14,7 @@ export interface JsonChange {
  * dependency-free on purpose: reports need a readable list, not a patch format.
  */
 export function diffJson(before: Json, after: Json, pointer = '', out: JsonChange[] = []): JsonChange[] {
-  if (canonicalJson(before) === canonicalJson(after)) return out;
+  if (sameJson(before, after)) return out;
   const bothArrays = Array.isArray(before) && Array.isArray(after);
   const bothObjects = isObject(before) && isObject(after);
   if (bothArrays) {

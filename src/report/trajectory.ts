@@ -23,7 +23,7 @@ export function replayedTrajectory(attempt: Pick<AttemptResult, 'timeline' | 'di
   if (divergence?.kind === 'unmatched-tool-call' && divergence.tool !== undefined) {
     const last = steps[steps.length - 1];
     const args = divergence.args ?? null;
-    if (!last || last.tool !== divergence.tool || canonicalJson(last.args) !== canonicalJson(args)) {
+    if (!last || last.tool !== divergence.tool || !sameJson(last.args, args)) {
       steps.push({ tool: divergence.tool, args, failed: true });
     } else {
       last.failed = true;
@@ -46,7 +46,7 @@ export function firstDeparture(recorded: TrajectoryStep[], replayed: TrajectoryS
     if (!r) return { step, kind: 'extra', replayed: p };
     if (!p) return { step, kind: 'missing', recorded: r };
     if (r.tool !== p.tool) return { step, kind: 'tool', recorded: r, replayed: p };
-    if (canonicalJson(r.args) !== canonicalJson(p.args) || (p.failed && !r.failed)) {
+    if (!sameJson(r.args, p.args) || (p.failed && !r.failed)) {
       return { step, kind: 'args', recorded: r, replayed: p };
     }
   }
@@ -88,7 +88,7 @@ export function describeDeparture(d: TrajectoryDeparture): string {
     case 'tool':
       return `step ${n}: called ${d.replayed?.tool} instead of ${d.recorded?.tool}`;
     case 'args':
-      return d.replayed?.failed && !d.recorded?.failed && canonicalJson(d.replayed.args) === canonicalJson(d.recorded?.args ?? null)
+      return d.replayed?.failed && !d.recorded?.failed && sameJson(d.replayed.args, d.recorded?.args)
         ? `step ${n}: ${d.replayed.tool} failed`
         : `step ${n}: ${d.replayed?.tool} with different arguments`;
     case 'missing':
@@ -101,6 +101,11 @@ export function describeDeparture(d: TrajectoryDeparture): string {
 /** JSON with object keys sorted, so argument comparisons ignore key order. */
 export function canonicalJson(value: Json | undefined): string {
   return JSON.stringify(sortKeys(value ?? null));
+}
+
+/** Deep equality of JSON values, ignoring key order. Most compared values are written alike, so try that first. */
+export function sameJson(a: Json | undefined, b: Json | undefined): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null) || canonicalJson(a) === canonicalJson(b);
 }
 
 function sortKeys(value: Json): Json {

@@ -3,7 +3,7 @@ import { compactJson, truncate } from './escape.js';
 import { formatDuration, formatPassRate, formatUsage } from './format.js';
 import { changesFromChangeset, diffFromEvidence, diffJson, formatChanges } from './json-diff.js';
 import { trajectoryFlowchart } from './mermaid.js';
-import { compareTrajectories, describeDeparture, representativeAttempt } from './trajectory.js';
+import { compareTrajectories, describeDeparture, representativeAttempt, type TrajectoryComparison } from './trajectory.js';
 import { countVerdicts, formatHeadline, REPORT_VERDICT_ORDER, sortByVerdict, VERDICT_PHRASE, VERDICT_TITLE } from './verdicts.js';
 
 /*
@@ -105,17 +105,23 @@ export function buildReportView(comparison: Comparison, options: ViewOptions = {
   const counts = countVerdicts(comparison.cases);
   const sorted = sortByVerdict(comparison.cases);
   const link = caseLinker(options.repoUrl, options.sha);
+  // Rows and trajectories are computed once per case and shared by the tables and the details.
+  const trajectories = new Map<ComparedCase, TrajectoryComparison | undefined>();
+  const trajectoryOf = (c: ComparedCase): TrajectoryComparison | undefined => {
+    if (!trajectories.has(c)) trajectories.set(c, c.head ? compareTrajectories(c.head) : undefined);
+    return trajectories.get(c);
+  };
   const rows = new Map<ComparedCase, CaseRowView>();
   const row = (c: ComparedCase): CaseRowView => {
     let r = rows.get(c);
-    if (!r) rows.set(c, (r = buildRow(c, link, max)));
+    if (!r) rows.set(c, (r = buildRow(c, trajectoryOf(c), link, max)));
     return r;
   };
   const details: CaseDetailsView[] = [];
   for (const verdict of DETAIL_CLASSES) {
     for (const c of sorted) {
       if (c.verdict !== verdict || !c.head || (verdict === 'new' && c.head.status === 'passed')) continue;
-      details.push(buildDetails(c, c.head, row(c), max));
+      details.push(buildDetails(c, c.head, row(c), trajectoryOf(c), max));
     }
   }
   const totals = comparison.head.totals;
@@ -147,10 +153,9 @@ export function buildReportView(comparison: Comparison, options: ViewOptions = {
   };
 }
 
-function buildRow(c: ComparedCase, link: (file: string) => string | undefined, max: number): CaseRowView {
+function buildRow(c: ComparedCase, trajectories: TrajectoryComparison | undefined, link: (file: string) => string | undefined, max: number): CaseRowView {
   const head = c.head;
   const key = truncate(c.key, max);
-  const trajectories = head ? compareTrajectories(head) : undefined;
   const url = head ? link(head.file) : undefined;
   return {
     key,
@@ -165,9 +170,8 @@ function buildRow(c: ComparedCase, link: (file: string) => string | undefined, m
   };
 }
 
-function buildDetails(c: ComparedCase, head: CaseResult, row: CaseRowView, max: number): CaseDetailsView {
+function buildDetails(c: ComparedCase, head: CaseResult, row: CaseRowView, trajectories: TrajectoryComparison | undefined, max: number): CaseDetailsView {
   const attempt = representativeAttempt(head);
-  const trajectories = compareTrajectories(head);
   const divergence = attempt?.divergence;
   const error = head.error ?? attempt?.error;
   let divergenceDiff: string | undefined;
