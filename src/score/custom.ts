@@ -70,7 +70,7 @@ function callCheck(module: LoadedModule, spec: SpecOf<'custom'>, run: ReplayedRu
   const exportName = spec.export ?? 'default';
   const fn = module.namespace[exportName];
   if (typeof fn !== 'function') {
-    const exported = Object.keys(module.namespace).join(', ') || 'nothing';
+    const exported = Object.keys(module.namespace).sort().join(', ') || 'nothing';
     return errored(`custom check ${name}: export "${exportName}" is ${fn === undefined ? 'missing' : `not a function (${typeof fn})`}; the module exports ${exported}`);
   }
   let result: unknown;

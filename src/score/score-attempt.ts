@@ -58,8 +58,8 @@ export function evaluateAssertion(spec: AssertionSpec, run: ReplayedRun, context
   );
 }
 
-function weightOf(spec: AssertionSpec): number {
-  const w = spec.weight;
+function weightOf(spec: AssertionSpec | undefined): number {
+  const w = typeof spec === 'object' && spec !== null ? spec.weight : undefined;
   return typeof w === 'number' && Number.isFinite(w) && w >= 0 ? w : 1;
 }
 
@@ -76,7 +76,7 @@ export function combineResults(specs: readonly AssertionSpec[], results: readonl
   let allPass = true;
   for (let i = 0; i < results.length; i++) {
     const result = results[i]!;
-    const weight = weightOf(specs[i]!);
+    const weight = weightOf(specs[i]);
     weighted += weight * result.score;
     totalWeight += weight;
     plain += result.score;
