@@ -69,7 +69,9 @@ async function runCommand(args: CliArgs, assets: CliAssets, io: CliIo): Promise<
   const { cwd } = io;
   const loaded = await loadConfig(cwd, args.config, () => registerTypeScriptLoader(cwd, assets.tsHooksUrl));
   const config = loaded.config;
-  const baselinePath = args.baseline === true ? resolve(cwd, config.baseline ?? DEFAULT_BASELINE) : args.baseline && resolve(cwd, args.baseline);
+  // Paths from the config are relative to the config file; paths on the command line to the working directory.
+  const fromConfig = (path: string | undefined, fallback: string): string => (path ? resolve(loaded.dir, path) : resolve(cwd, fallback));
+  const baselinePath = args.baseline === true ? fromConfig(config.baseline, DEFAULT_BASELINE) : args.baseline && resolve(cwd, args.baseline);
   let baseline: RunResults | undefined;
   if (baselinePath) {
     if (!existsSync(baselinePath)) {
@@ -78,13 +80,14 @@ async function runCommand(args: CliArgs, assets: CliAssets, io: CliIo): Promise<
     baseline = readResults(baselinePath);
   }
   const reporter = await reportersFor(args, config.reporters, loaded.dir, io);
-  const out = resolve(cwd, args.out ?? config.out ?? DEFAULT_OUT);
+  const out = args.out ? resolve(cwd, args.out) : fromConfig(config.out, DEFAULT_OUT);
   const commit = readGitCommit(cwd);
   const { results, comparison } = await runSuite({
     cwd,
     config,
     agentModule: loaded.agentModule,
     patterns: args.positionals,
+    configDir: loaded.dir,
     selection: { ...(args.filter && { filter: args.filter }), ...(args.tags.length > 0 && { tags: args.tags }) },
     ...(args.repeat !== undefined && { repeat: args.repeat }),
     ...(args.concurrency !== undefined && { concurrency: args.concurrency }),
@@ -96,7 +99,7 @@ async function runCommand(args: CliArgs, assets: CliAssets, io: CliIo): Promise<
     onWarning: (message) => io.stderr.write(`rehearse: ${message}\n`),
   });
   if (args.saveBaseline) {
-    const path = resolve(cwd, args.saveBaseline === true ? (config.baseline ?? DEFAULT_BASELINE) : args.saveBaseline);
+    const path = args.saveBaseline === true ? fromConfig(config.baseline, DEFAULT_BASELINE) : resolve(cwd, args.saveBaseline);
     writeResults(path, results);
     if (!args.json) io.stderr.write(`rehearse: baseline saved to ${path}\n`);
   }

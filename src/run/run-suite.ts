@@ -16,8 +16,10 @@ export interface RunSuiteOptions {
   config: RehearseConfig;
   /** Absolute path of the agent module. */
   agentModule: string;
-  /** Case files, folders or globs; the config's `cases` when empty. */
+  /** Case files, folders or globs, relative to `cwd`; the config's `cases` (relative to `configDir`) when empty. */
   patterns?: string[];
+  /** Folder of the config file: its `cases` globs are relative to it. @default cwd */
+  configDir?: string;
   selection?: CaseSelection;
   /** Overrides every case's own repeat count. */
   repeat?: number;
@@ -45,8 +47,11 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
   const { cwd, config } = options;
   const startedAt = new Date();
   const started = performance.now();
-  const patterns = options.patterns && options.patterns.length > 0 ? options.patterns : (config.cases ?? DEFAULT_CASE_PATTERNS);
-  const files: CaseFileRef[] = (await discoverCaseFiles(patterns, cwd)).map((path) => ({ path, display: displayPath(path, cwd), suite: suiteOf(path) }));
+  const fromCommandLine = options.patterns !== undefined && options.patterns.length > 0;
+  const found = fromCommandLine
+    ? await discoverCaseFiles(options.patterns!, cwd)
+    : await discoverCaseFiles(config.cases ?? DEFAULT_CASE_PATTERNS, options.configDir ?? cwd);
+  const files: CaseFileRef[] = found.map((path) => ({ path, display: displayPath(path, cwd), suite: suiteOf(path) }));
   const concurrency = options.concurrency ?? config.concurrency ?? 8;
   const repeat = options.repeat ?? config.repeat ?? 1;
   const reporter = options.reporter ?? {};
