@@ -2160,9 +2160,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve4(data);
+              return err ? reject(err) : resolve5(data);
             });
           });
         }
@@ -2200,12 +2200,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve4(data);
+              ) : resolve5(data);
             });
           });
         }
@@ -4472,8 +4472,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve4, reject) => {
-        res = resolve4;
+      const promise = new Promise((resolve5, reject) => {
+        res = resolve5;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6724,12 +6724,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7399,12 +7399,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7883,16 +7883,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve4;
+            this[kClosedResolve] = resolve5;
           } else {
-            resolve4(null);
+            resolve5(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7903,7 +7903,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve4(null);
+            resolve5(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7954,7 +7954,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve4, reject) => {
+        const socket = await new Promise((resolve5, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7966,7 +7966,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve4(socket2);
+              resolve5(socket2);
             }
           });
         });
@@ -8302,8 +8302,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve4) => {
-            this[kClosedResolve] = resolve4;
+          await new Promise((resolve5) => {
+            this[kClosedResolve] = resolve5;
           });
         }
       }
@@ -9572,7 +9572,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve4, reject) => {
+        return await new Promise((resolve5, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9585,7 +9585,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve4(null);
+              resolve5(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9604,7 +9604,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9621,7 +9621,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve4,
+              resolve: resolve5,
               reject,
               length: 0,
               body: []
@@ -9691,18 +9691,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve4, stream, length } = consume2;
+      const { type, body, resolve: resolve5, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve4(chunksDecode(body, length));
+          resolve5(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve4(JSON.parse(chunksDecode(body, length)));
+          resolve5(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve4(chunksConcat(body, length).buffer);
+          resolve5(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve4(new Blob(body, { type: stream[kContentType] }));
+          resolve5(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve4(chunksConcat(body, length));
+          resolve5(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9959,9 +9959,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10184,9 +10184,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10471,9 +10471,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10565,9 +10565,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -14430,7 +14430,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve4, reject) => agent.dispatch(
+        return new Promise((resolve5, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14506,7 +14506,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve4({
+              resolve5({
                 status,
                 statusText,
                 headersList,
@@ -14549,7 +14549,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve4({
+              resolve5({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18290,8 +18290,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve4) => {
-        setTimeout(resolve4, ms).unref();
+      return new Promise((resolve5) => {
+        setTimeout(resolve5, ms).unref();
       });
     }
     module.exports = {
@@ -22229,7 +22229,7 @@ var require_util9 = __commonJS({
         }
         path = url.path;
       }
-      var isAbsolute = exports.isAbsolute(path);
+      var isAbsolute2 = exports.isAbsolute(path);
       var parts = path.split(/\/+/);
       for (var part, up = 0, i = parts.length - 1; i >= 0; i--) {
         part = parts[i];
@@ -22249,7 +22249,7 @@ var require_util9 = __commonJS({
       }
       path = parts.join("/");
       if (path === "") {
-        path = isAbsolute ? "/" : ".";
+        path = isAbsolute2 ? "/" : ".";
       }
       if (url) {
         url.path = path;
@@ -25232,11 +25232,11 @@ var require_lib2 = __commonJS({
     })();
     var __awaiter3 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve4) {
-          resolve4(value);
+        return value instanceof P ? value : new P(function(resolve5) {
+          resolve5(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve4, reject) {
+      return new (P || (P = Promise))(function(resolve5, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -25252,7 +25252,7 @@ var require_lib2 = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -25339,26 +25339,26 @@ var require_lib2 = __commonJS({
       }
       readBody() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve4) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve5) => __awaiter3(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve4(output.toString());
+              resolve5(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve4) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve5) => __awaiter3(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve4(Buffer.concat(chunks));
+              resolve5(Buffer.concat(chunks));
             });
           }));
         });
@@ -25566,14 +25566,14 @@ var require_lib2 = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve4(res);
+                resolve5(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -25817,12 +25817,12 @@ var require_lib2 = __commonJS({
         return __awaiter3(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve4) => setTimeout(() => resolve4(), ms));
+          return new Promise((resolve5) => setTimeout(() => resolve5(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve4, reject) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve5, reject) => __awaiter3(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -25830,7 +25830,7 @@ var require_lib2 = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve4(response);
+              resolve5(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -25869,7 +25869,7 @@ var require_lib2 = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve4(response);
+              resolve5(response);
             }
           }));
         });
@@ -26042,11 +26042,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -26062,7 +26062,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -26369,7 +26369,7 @@ function info(message) {
 // src/action/main.ts
 import { existsSync as existsSync4, mkdirSync as mkdirSync3 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join6, relative as relative2, resolve as resolve3 } from "node:path";
+import { join as join6, relative as relative2, resolve as resolve4 } from "node:path";
 
 // src/compare/phrases.ts
 var MAX_MESSAGE = 120;
@@ -26856,10 +26856,12 @@ var REPORT_MARKER = "<!-- rehearse:report -->";
 var BREAK = "<!-- -->";
 var BIDI = /[\u202A-\u202E\u2066-\u2069]/g;
 var CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+var UNSAFE = /[\r\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 function stripUnsafeChars(text) {
+  if (!UNSAFE.test(text)) return text;
   return text.replace(/\r\n?/g, "\n").replace(BIDI, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}>`).replace(CONTROL, "");
 }
-var INLINE = /@(?=[\p{L}\p{N}_-])|#(?=\d)|\b(GH)-(?=\d)|\b(https?|ftp|mailto):|\b(www)\.|[&<>|*_`[\]\\~$\n]/giu;
+var INLINE = /@(?=[\w-])|#(?=\d)|\b([Gg][Hh])-(?=\d)|\b([Hh][Tt][Tt][Pp][Ss]?|[Ff][Tt][Pp]|[Mm][Aa][Ii][Ll][Tt][Oo]):|\b([Ww]{3})\.|[&<>|*_`[\]\\~$\n]/g;
 var CHAR_ESCAPES = {
   "&": "&amp;",
   "<": "&lt;",
@@ -26886,7 +26888,7 @@ function escapeInline(text) {
   });
   return escaped.replace(/^([#+=-])/, "\\$1").replace(/^(\d+)([.)])/, "$1\\$2");
 }
-var HTML_TEXT = /@(?=[\p{L}\p{N}_-])|#(?=\d)|\b(GH)-(?=\d)|\b(https?|ftp|mailto):|\b(www)\.|[&<>"'\n]/giu;
+var HTML_TEXT = /@(?=[\w-])|#(?=\d)|\b([Gg][Hh])-(?=\d)|\b([Hh][Tt][Tt][Pp][Ss]?|[Ff][Tt][Pp]|[Mm][Aa][Ii][Ll][Tt][Oo]):|\b([Ww]{3})\.|[&<>"'\n]/g;
 var HTML_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "\n": " " };
 function escapeHtml(text) {
   return stripUnsafeChars(text).replace(HTML_TEXT, (match, gh, scheme, www) => {
@@ -27053,12 +27055,15 @@ function totalTokens(usage) {
 function formatUsage(totals) {
   const parts = [];
   const tokens = totalTokens(totals.usage);
-  if (tokens !== void 0) parts.push(`${tokens.toLocaleString("en-US")} tokens`);
+  if (tokens !== void 0) parts.push(`${groupThousands(tokens)} tokens`);
   if (totals.costUsd !== void 0) parts.push(`$${totals.costUsd < 1 ? totals.costUsd.toFixed(4) : totals.costUsd.toFixed(2)}`);
   return parts.length > 0 ? parts.join(" \xB7 ") : void 0;
 }
 function formatPassRate(passes, runs) {
   return runs > 0 ? `${passes}/${runs}` : "\u2014";
+}
+function groupThousands(n) {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 // src/report/trajectory.ts
@@ -27072,7 +27077,7 @@ function replayedTrajectory(attempt) {
   if (divergence?.kind === "unmatched-tool-call" && divergence.tool !== void 0) {
     const last = steps[steps.length - 1];
     const args = divergence.args ?? null;
-    if (!last || last.tool !== divergence.tool || canonicalJson(last.args) !== canonicalJson(args)) {
+    if (!last || last.tool !== divergence.tool || !sameJson(last.args, args)) {
       steps.push({ tool: divergence.tool, args, failed: true });
     } else {
       last.failed = true;
@@ -27088,7 +27093,7 @@ function firstDeparture(recorded, replayed) {
     if (!r) return { step, kind: "extra", replayed: p };
     if (!p) return { step, kind: "missing", recorded: r };
     if (r.tool !== p.tool) return { step, kind: "tool", recorded: r, replayed: p };
-    if (canonicalJson(r.args) !== canonicalJson(p.args) || p.failed && !r.failed) {
+    if (!sameJson(r.args, p.args) || p.failed && !r.failed) {
       return { step, kind: "args", recorded: r, replayed: p };
     }
   }
@@ -27111,7 +27116,7 @@ function describeDeparture(d) {
     case "tool":
       return `step ${n}: called ${d.replayed?.tool} instead of ${d.recorded?.tool}`;
     case "args":
-      return d.replayed?.failed && !d.recorded?.failed && canonicalJson(d.replayed.args) === canonicalJson(d.recorded?.args ?? null) ? `step ${n}: ${d.replayed.tool} failed` : `step ${n}: ${d.replayed?.tool} with different arguments`;
+      return d.replayed?.failed && !d.recorded?.failed && sameJson(d.replayed.args, d.recorded?.args) ? `step ${n}: ${d.replayed.tool} failed` : `step ${n}: ${d.replayed?.tool} with different arguments`;
     case "missing":
       return `step ${n}: stopped before ${d.recorded?.tool}`;
     case "extra":
@@ -27120,6 +27125,9 @@ function describeDeparture(d) {
 }
 function canonicalJson(value) {
   return JSON.stringify(sortKeys(value ?? null));
+}
+function sameJson(a, b) {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null) || canonicalJson(a) === canonicalJson(b);
 }
 function sortKeys(value) {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -27133,7 +27141,7 @@ function sortKeys(value) {
 
 // src/report/json-diff.ts
 function diffJson(before, after, pointer = "", out = []) {
-  if (canonicalJson(before) === canonicalJson(after)) return out;
+  if (sameJson(before, after)) return out;
   const bothArrays = Array.isArray(before) && Array.isArray(after);
   const bothObjects = isObject(before) && isObject(after);
   if (bothArrays) {
@@ -27297,17 +27305,22 @@ function buildReportView(comparison, options = {}) {
   const counts2 = countVerdicts(comparison.cases);
   const sorted = sortByVerdict(comparison.cases);
   const link = caseLinker(options.repoUrl, options.sha);
+  const trajectories = /* @__PURE__ */ new Map();
+  const trajectoryOf = (c) => {
+    if (!trajectories.has(c)) trajectories.set(c, c.head ? compareTrajectories(c.head) : void 0);
+    return trajectories.get(c);
+  };
   const rows = /* @__PURE__ */ new Map();
   const row = (c) => {
     let r = rows.get(c);
-    if (!r) rows.set(c, r = buildRow(c, link, max));
+    if (!r) rows.set(c, r = buildRow(c, trajectoryOf(c), link, max));
     return r;
   };
   const details = [];
   for (const verdict of DETAIL_CLASSES) {
     for (const c of sorted) {
       if (c.verdict !== verdict || !c.head || verdict === "new" && c.head.status === "passed") continue;
-      details.push(buildDetails(c, c.head, row(c), max));
+      details.push(buildDetails(c, c.head, row(c), trajectoryOf(c), max));
     }
   }
   const totals = comparison.head.totals;
@@ -27338,10 +27351,9 @@ function buildReportView(comparison, options = {}) {
     }
   };
 }
-function buildRow(c, link, max) {
+function buildRow(c, trajectories, link, max) {
   const head = c.head;
   const key = truncate(c.key, max);
-  const trajectories = head ? compareTrajectories(head) : void 0;
   const url = head ? link(head.file) : void 0;
   return {
     key,
@@ -27355,9 +27367,8 @@ function buildRow(c, link, max) {
     ...optional("departure", trajectories?.departure ? truncate(describeDeparture(trajectories.departure), 160) : void 0)
   };
 }
-function buildDetails(c, head, row, max) {
+function buildDetails(c, head, row, trajectories, max) {
   const attempt = representativeAttempt(head);
-  const trajectories = compareTrajectories(head);
   const divergence = attempt?.divergence;
   const error2 = head.error ?? attempt?.error;
   let divergenceDiff;
@@ -27419,7 +27430,7 @@ async function renderSummary(comparison, options = {}) {
 
 // src/action/baseline.ts
 import { copyFileSync, existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync4, rmSync as rmSync2, symlinkSync } from "node:fs";
-import { dirname as dirname3, join as join5, relative } from "node:path";
+import { dirname as dirname3, isAbsolute, join as join5, relative, resolve as resolve3 } from "node:path";
 
 // src/action/run-suite.ts
 import { spawn } from "node:child_process";
@@ -27617,7 +27628,7 @@ async function runBaseSide(options) {
     log(`Base dependencies: ${install} in ${seconds(installMs)}.`);
     const baseCwd = join5(worktree, options.workingDirectory);
     const headCwd = join5(repoRoot, options.workingDirectory);
-    const copied = copyCaseFiles(options.headResults, headCwd, baseCwd);
+    const copied = copyCaseFiles(options.headResults, repoRoot, headCwd, worktree);
     log(`Copied ${copied} case file(s) from the head into the base worktree.`);
     const resultsPath = join5(options.tempDir, "rehearse-base-results.json");
     const run = await runSuite({ ...suiteArgsOf(options), cli: options.cli, cwd: baseCwd, out: resultsPath, runner, side: "base" });
@@ -27671,12 +27682,13 @@ function ancestorsWithin(workingDirectory) {
   for (let i = parts.length; i >= 0; i--) out.push(parts.slice(0, i).join("/"));
   return out;
 }
-function copyCaseFiles(head, headCwd, baseCwd) {
+function copyCaseFiles(head, repoRoot, headCwd, worktree) {
   let copied = 0;
   for (const result of head.cases) {
-    const from = join5(headCwd, result.file);
-    const to = join5(baseCwd, result.file);
-    if (relative(baseCwd, to).startsWith("..") || !existsSync3(from)) continue;
+    const from = resolve3(headCwd, result.file);
+    const fromRoot = relative(repoRoot, from);
+    if (fromRoot.startsWith("..") || isAbsolute(fromRoot) || !existsSync3(from)) continue;
+    const to = join5(worktree, fromRoot);
     mkdirSync2(dirname3(to), { recursive: true });
     copyFileSync(from, to);
     copied++;
@@ -27901,8 +27913,8 @@ async function main({ env, io: io2, restRequest, runner = spawnCommand }) {
   const inputs = parseInputs(env);
   const event = readEventContext(env);
   const pr = event.pullRequest;
-  const workspace = resolve3(env["GITHUB_WORKSPACE"] ?? process.cwd());
-  const workdir = resolve3(workspace, inputs.workingDirectory);
+  const workspace = resolve4(env["GITHUB_WORKSPACE"] ?? process.cwd());
+  const workdir = resolve4(workspace, inputs.workingDirectory);
   const tempDir = join6(env["RUNNER_TEMP"] ?? tmpdir(), "rehearse");
   mkdirSync3(tempDir, { recursive: true });
   const notes = [];
@@ -27921,7 +27933,9 @@ async function main({ env, io: io2, restRequest, runner = spawnCommand }) {
   annotateRegressions(comparison, relative2(workspace, workdir), io2);
   const comment = await postComment(inputs, event, { env, restRequest, body: await renderComment(comparison, linkOptions) });
   if (comment.status === "skipped") {
-    io2.warning(`Report comment not posted: ${comment.reason}`);
+    const message = `Report comment not posted: ${comment.reason}`;
+    if (inputs.comment === "off") io2.info(message);
+    else io2.warning(message);
     notes.push(`The PR comment was not posted: ${comment.reason}.`);
   } else {
     io2.info(`Report comment ${comment.status}: ${comment.url}`);
@@ -27941,7 +27955,7 @@ async function loadBaseline(inputs, event, ctx) {
   const { baseline } = inputs;
   if (baseline.kind === "none") return void 0;
   if (baseline.kind === "file") {
-    const path = resolve3(ctx.workdir, baseline.path);
+    const path = resolve4(ctx.workdir, baseline.path);
     if (!existsSync4(path)) {
       throw new Error(`baseline: ${path} does not exist; write base (run the PR's base commit), none, or the path of a results file from \`rehearse run --out\``);
     }
@@ -28065,11 +28079,11 @@ var httpClient = __toESM(require_lib2(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -28085,7 +28099,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });

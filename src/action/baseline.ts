@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { RunResults } from '../model/result.js';
 import { runSuite, suiteArgsOf, type CommandRunner, type SuiteArgs } from './run-suite.js';
 
@@ -70,7 +70,7 @@ export async function runBaseSide(options: BaseRunOptions): Promise<{ results: R
 
     const baseCwd = join(worktree, options.workingDirectory);
     const headCwd = join(repoRoot, options.workingDirectory);
-    const copied = copyCaseFiles(options.headResults, headCwd, baseCwd);
+    const copied = copyCaseFiles(options.headResults, repoRoot, headCwd, worktree);
     log(`Copied ${copied} case file(s) from the head into the base worktree.`);
 
     const resultsPath = join(options.tempDir, 'rehearse-base-results.json');
@@ -135,13 +135,18 @@ function ancestorsWithin(workingDirectory: string): string[] {
   return out;
 }
 
-/** Copies every case file the head run saw into the same place under the base's working directory. */
-function copyCaseFiles(head: RunResults, headCwd: string, baseCwd: string): number {
+/**
+ * Copies every case file the head run saw to the same place in the worktree. Paths in results are relative to
+ * the working directory and may climb above it (a config with `../../suites/**`), so they are placed by their
+ * path from the repository root; files outside the repository are left alone.
+ */
+function copyCaseFiles(head: RunResults, repoRoot: string, headCwd: string, worktree: string): number {
   let copied = 0;
   for (const result of head.cases) {
-    const from = join(headCwd, result.file);
-    const to = join(baseCwd, result.file);
-    if (relative(baseCwd, to).startsWith('..') || !existsSync(from)) continue;
+    const from = resolve(headCwd, result.file);
+    const fromRoot = relative(repoRoot, from);
+    if (fromRoot.startsWith('..') || isAbsolute(fromRoot) || !existsSync(from)) continue;
+    const to = join(worktree, fromRoot);
     mkdirSync(dirname(to), { recursive: true });
     copyFileSync(from, to);
     copied++;

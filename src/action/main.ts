@@ -73,7 +73,10 @@ export async function main({ env, io, restRequest, runner = spawnCommand }: Main
 
   const comment = await postComment(inputs, event, { env, restRequest, body: await renderComment(comparison, linkOptions) });
   if (comment.status === 'skipped') {
-    io.warning(`Report comment not posted: ${comment.reason}`);
+    // Asked for (comment: off) is news; a token that could not write is worth a warning.
+    const message = `Report comment not posted: ${comment.reason}`;
+    if (inputs.comment === 'off') io.info(message);
+    else io.warning(message);
     notes.push(`The PR comment was not posted: ${comment.reason}.`);
   } else {
     io.info(`Report comment ${comment.status}: ${comment.url}`);

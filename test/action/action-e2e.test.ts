@@ -118,7 +118,9 @@ describe('the bundled action on a pull_request event', () => {
     expect(existsSync(run.outputs['results-path']!)).toBe(true);
     expect(run.outputs['comment-url']).toMatch(new RegExp(`^https://github.com/octo-org/agent-app/pull/${PR}#issuecomment-\\d+$`));
 
-    expect(run.stdout).toMatch(/^::error title=rehearse: demo\/greet regressed,file=suites\/demo\/greet\.case\.json::demo\/greet regressed: /m);
+    // Workflow commands escape ':' in properties as %3A.
+    expect(run.stdout).toMatch(/^::error title=rehearse%3A demo\/greet regressed,file=suites\/demo\/greet\.case\.json::demo\/greet regressed: /m);
+    expect(run.stdout.match(/^::error title=/gm)).toHaveLength(1);
     expect(run.stdout).toContain('::error::rehearse: 1 broke again, 2 fixed, 1 passing (fail-on: regressed)');
     expect(run.stdout).toMatch(/Base run \([0-9a-f]{12}\): checkout \d+\.\d s, dependencies \d+\.\d s \(reused head node_modules\), suite \d+\.\d s\./);
 
