@@ -40,7 +40,10 @@ export function renderJunit(results: RunResults, comparison?: Comparison): strin
   out.push(
     `<testsuites name="rehearse" tests="${results.cases.length}" failures="${count(results.cases, 'failed')}" errors="${count(results.cases, 'error')}" skipped="0" time="${seconds(results.durationMs)}" timestamp="${escapeXml(results.startedAt)}">`,
   );
-  for (const [suite, cases] of suites) {
+  // Sorted, because results arrive in completion order and the file should not change between identical runs.
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  for (const [suite, cases] of [...suites].sort(([a], [b]) => byName(a, b))) {
+    cases.sort((a, b) => byName(a.id, b.id));
     const time = cases.reduce((sum, c) => sum + c.durationMs, 0);
     out.push(
       `  <testsuite name="${escapeXml(suite)}" tests="${cases.length}" failures="${count(cases, 'failed')}" errors="${count(cases, 'error')}" skipped="0" time="${seconds(time)}" timestamp="${escapeXml(results.startedAt)}">`,
