@@ -26367,7 +26367,7 @@ function info(message) {
 }
 
 // src/action/main.ts
-import { existsSync as existsSync4, mkdirSync as mkdirSync3 } from "node:fs";
+import { existsSync as existsSync4, mkdirSync as mkdirSync3, writeFileSync as writeFileSync2 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as join6, relative as relative2, resolve as resolve4 } from "node:path";
 
@@ -27907,7 +27907,7 @@ function editDistance(a, b) {
 
 // src/action/main.ts
 var VERDICT_OUTPUTS = ["fixed", "regressed", "still-failing", "passing", "flaky", "new", "removed", "errored"];
-var ACTION_OUTPUTS = [...VERDICT_OUTPUTS, "headline", "results-path", "comment-url"];
+var ACTION_OUTPUTS = [...VERDICT_OUTPUTS, "headline", "results-path", "comment-url", "comment-path"];
 async function main({ env, io: io2, restRequest, runner = spawnCommand }) {
   for (const warning2 of unknownInputWarnings(env)) io2.warning(warning2);
   const inputs = parseInputs(env);
@@ -27931,7 +27931,10 @@ async function main({ env, io: io2, restRequest, runner = spawnCommand }) {
   const sha = pr?.headSha ?? env["GITHUB_SHA"];
   const linkOptions = sha ? { repoUrl, sha } : { repoUrl };
   annotateRegressions(comparison, relative2(workspace, workdir), io2);
-  const comment = await postComment(inputs, event, { env, restRequest, body: await renderComment(comparison, linkOptions) });
+  const body = await renderComment(comparison, linkOptions);
+  const commentPath = join6(tempDir, "rehearse-comment.md");
+  writeFileSync2(commentPath, body);
+  const comment = await postComment(inputs, event, { env, restRequest, body });
   if (comment.status === "skipped") {
     const message = `Report comment not posted: ${comment.reason}`;
     if (inputs.comment === "off") io2.info(message);
@@ -27948,6 +27951,7 @@ ${notes.map((n) => `> ${n}`).join("\n>\n")}
   for (const verdict of VERDICT_OUTPUTS) io2.setOutput(verdict, comparison.counts[verdict]);
   io2.setOutput("results-path", head.resultsPath);
   io2.setOutput("comment-url", comment.status === "skipped" ? "" : comment.url);
+  io2.setOutput("comment-path", commentPath);
   io2.setOutput("headline", headline(comparison.counts));
   if (exitCodeFor(comparison, inputs.failOn) === 1) io2.setFailed(`${summaryLine} (fail-on: ${inputs.failOn})`);
 }

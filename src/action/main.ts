@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { compareRuns, exitCodeFor, headline } from '../compare/index.js';
@@ -36,7 +36,7 @@ export interface MainDeps {
 const VERDICT_OUTPUTS = ['fixed', 'regressed', 'still-failing', 'passing', 'flaky', 'new', 'removed', 'errored'] as const satisfies readonly (keyof VerdictCounts)[];
 
 /** Every output the Action sets (action.yml declares the same list; a test keeps them in step). */
-export const ACTION_OUTPUTS = [...VERDICT_OUTPUTS, 'headline', 'results-path', 'comment-url'] as const;
+export const ACTION_OUTPUTS = [...VERDICT_OUTPUTS, 'headline', 'results-path', 'comment-url', 'comment-path'] as const;
 
 /**
  * The Action: run the suite on the head (and the base), compare, report to the summary, the outputs,
@@ -71,7 +71,11 @@ export async function main({ env, io, restRequest, runner = spawnCommand }: Main
 
   annotateRegressions(comparison, relative(workspace, workdir), io);
 
-  const comment = await postComment(inputs, event, { env, restRequest, body: await renderComment(comparison, linkOptions) });
+  const body = await renderComment(comparison, linkOptions);
+  // Kept as a file too: a fork's read-only run uploads it, and a `workflow_run` job posts it (docs/action.md).
+  const commentPath = join(tempDir, 'rehearse-comment.md');
+  writeFileSync(commentPath, body);
+  const comment = await postComment(inputs, event, { env, restRequest, body });
   if (comment.status === 'skipped') {
     // Asked for (comment: off) is news; a token that could not write is worth a warning.
     const message = `Report comment not posted: ${comment.reason}`;
@@ -88,6 +92,7 @@ export async function main({ env, io, restRequest, runner = spawnCommand }: Main
   for (const verdict of VERDICT_OUTPUTS) io.setOutput(verdict, comparison.counts[verdict]);
   io.setOutput('results-path', head.resultsPath);
   io.setOutput('comment-url', comment.status === 'skipped' ? '' : comment.url);
+  io.setOutput('comment-path', commentPath);
   io.setOutput('headline', headline(comparison.counts));
 
   if (exitCodeFor(comparison, inputs.failOn) === 1) io.setFailed(`${summaryLine} (fail-on: ${inputs.failOn})`);

@@ -116,6 +116,7 @@ describe('the bundled action on a pull_request event', () => {
     expect(run.outputs).toMatchObject({ fixed: '2', regressed: '1', passing: '1', 'still-failing': '0', flaky: '0', new: '0', removed: '0', errored: '0' });
     expect(run.outputs['headline']).toBe('1 broke again, 2 fixed, 1 passing');
     expect(existsSync(run.outputs['results-path']!)).toBe(true);
+    expect(readFileSync(run.outputs['comment-path']!, 'utf8')).toBe(github.commentsOn(PR)[150]!.body);
     expect(run.outputs['comment-url']).toMatch(new RegExp(`^https://github.com/octo-org/agent-app/pull/${PR}#issuecomment-\\d+$`));
 
     // Workflow commands escape ':' in properties as %3A.
