@@ -145,7 +145,7 @@ describe('replayAttempt', () => {
       // The ctx helper is the same recordable: tools made from it inside the agent are replayed too.
       const viaCtx = ctx.recordable('lookup_order', async (_: { orderId: string }) => 'REAL');
       const order = await viaCtx({ orderId: (input as { orderId: string }).orderId });
-      return { said: `status ${(order as { status: string }).status}` };
+      return { said: `status ${(order as unknown as { status: string }).status}` };
     };
     const run = await replayAttempt({ agent, caseData: makeCase(), caseKey: 'support/refund-timeout', attempt: 1, timeoutMs: 1000 });
     expect(run.output).toEqual({ said: 'status shipped' });
