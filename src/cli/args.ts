@@ -31,7 +31,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') return empty('help');
   if (first === '--version' || first === '-v') return empty('version');
   if (first !== 'run' && first !== 'compare' && first !== 'report') {
-    throw new UsageError(`unknown command "${first}"; expected run, compare or report`);
+    throw new UsageError(`unknown command "${first}"; run "rehearse --help" for the list`);
   }
   const { values, positionals } = parseArgs({
     args: withOptionalValues(rest),

@@ -14,6 +14,7 @@ import { runSuite } from '../run/run-suite.js';
 import { parseCliArgs, type CliArgs } from './args.js';
 import { readGitCommit } from './git-commit.js';
 import { HELP } from './help.js';
+import { EXTRA_COMMANDS } from './commands.js';
 import { UsageError } from './usage-error.js';
 
 /** Where the built pieces the CLI starts live (beside the CLI bundle). */
@@ -34,6 +35,18 @@ const DEFAULT_BASELINE = '.rehearse/baseline.json';
 
 /** Runs one CLI invocation and returns its exit code: 0 ok, 1 regressed/errored (per --fail-on), 2 usage or config error. */
 export async function main(argv: readonly string[], assets: CliAssets, io: CliIo): Promise<number> {
+  const extra = argv[0] !== undefined ? EXTRA_COMMANDS[argv[0]] : undefined;
+  if (extra) {
+    try {
+      return await (await extra.load()).run(argv.slice(1), io, assets);
+    } catch (error) {
+      if (error instanceof UsageError || error instanceof ConfigError || isResultsFileError(error)) {
+        io.stderr.write(`rehearse: ${(error as Error).message}\n`);
+        return 2;
+      }
+      throw error;
+    }
+  }
   let args: CliArgs;
   try {
     args = parseCliArgs(argv);
@@ -44,7 +57,7 @@ export async function main(argv: readonly string[], assets: CliAssets, io: CliIo
   try {
     switch (args.command) {
       case 'help':
-        io.stdout.write(HELP);
+        io.stdout.write(HELP + Object.entries(EXTRA_COMMANDS).map(([name, c]) => `  rehearse ${name.padEnd(22)} ${c.summary}\n`).join(''));
         return 0;
       case 'version':
         io.stdout.write(`${assets.version}\n`);

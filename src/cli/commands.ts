@@ -1,0 +1,10 @@
+import type { CliAssets, CliIo } from './main.js';
+
+/**
+ * Commands beyond run/compare/report, each in its own module under `commands/`, loaded only when called so
+ * they add nothing to the start-up of `rehearse run`. A command parses its own arguments (throwing
+ * `UsageError` for exit code 2) and returns its exit code.
+ */
+export type CommandModule = { run(argv: string[], io: CliIo, assets: CliAssets): Promise<number> };
+
+export const EXTRA_COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {};
