@@ -26982,7 +26982,7 @@ async function compileReportTemplate(path) {
   const partials = {};
   for (const dir of /* @__PURE__ */ new Set([builtinTemplatesDir(), dirname(path)])) {
     for (const name of readdirSync(dir)) {
-      if (name.endsWith(".hbs") && !name.endsWith(".md.hbs")) partials[basename(name, ".hbs")] = readFileSync(join(dir, name), "utf8");
+      if (name.endsWith(".hbs") && !name.endsWith(".md.hbs")) partials[basename(name, ".hbs")] = hb.compile(readFileSync(join(dir, name), "utf8"), { preventIndent: true });
     }
   }
   try {
@@ -27337,6 +27337,7 @@ function buildReportView(comparison, options = {}) {
     fixesMore: 0,
     details,
     detailsOmitted: 0,
+    moreIn: options.moreIn ?? "the results file",
     footer: {
       cases: totals.cases,
       passed: totals.passed,
@@ -27415,7 +27416,8 @@ async function renderComment(comparison, options = {}) {
   const template = await loadReportTemplate(options.template ?? join2(builtinTemplatesDir(), "comment.md.hbs"));
   const view = buildReportView(comparison, {
     ...pick(options, "repoUrl", "sha"),
-    marker: normalizeMarker(options.marker ?? REPORT_MARKER)
+    marker: normalizeMarker(options.marker ?? REPORT_MARKER),
+    moreIn: "the job summary or the results artifact"
   });
   return renderWithinBudget(view, template, options.budget ?? COMMENT_BUDGET);
 }
@@ -27976,17 +27978,25 @@ async function loadBaseline(inputs, event, ctx) {
   if (top.code !== 0) throw new Error(`baseline: base needs a git checkout, but ${ctx.workdir} is not in one: add actions/checkout before this step`);
   const repoRoot = top.stdout.trim();
   ctx.io.info(`Running the head's cases on the base (${pr.baseSha.slice(0, 12)})`);
-  const base = await runBaseSide({
-    ...suiteArgsOf(inputs),
-    repoRoot,
-    workingDirectory: relative2(repoRoot, ctx.workdir),
-    baseSha: pr.baseSha,
-    headResults: ctx.head,
-    cli: ctx.cli,
-    tempDir: ctx.tempDir,
-    runner: ctx.runner,
-    log: (line2) => ctx.io.info(line2)
-  });
+  let base;
+  try {
+    base = await runBaseSide({
+      ...suiteArgsOf(inputs),
+      repoRoot,
+      workingDirectory: relative2(repoRoot, ctx.workdir),
+      baseSha: pr.baseSha,
+      headResults: ctx.head,
+      cli: ctx.cli,
+      tempDir: ctx.tempDir,
+      runner: ctx.runner,
+      log: (line2) => ctx.io.info(line2)
+    });
+  } catch (error2) {
+    const message = `The base commit could not be run, so cases are compared with their captured outcome: ${error2.message}`;
+    ctx.io.warning(message);
+    ctx.notes.push(message.split("\n")[0]);
+    return void 0;
+  }
   const t = base.timings;
   const line = `Base run (${pr.baseSha.slice(0, 12)}): checkout ${seconds(t.checkoutMs)}, dependencies ${seconds(t.installMs)} (${t.install}), suite ${seconds(t.runMs)}.`;
   ctx.io.info(line);

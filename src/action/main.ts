@@ -130,17 +130,27 @@ async function loadBaseline(inputs: ActionInputs, event: EventContext, ctx: Base
   if (top.code !== 0) throw new Error(`baseline: base needs a git checkout, but ${ctx.workdir} is not in one: add actions/checkout before this step`);
   const repoRoot = top.stdout.trim();
   ctx.io.info(`Running the head's cases on the base (${pr.baseSha.slice(0, 12)})`);
-  const base = await runBaseSide({
-    ...suiteArgsOf(inputs),
-    repoRoot,
-    workingDirectory: relative(repoRoot, ctx.workdir),
-    baseSha: pr.baseSha,
-    headResults: ctx.head,
-    cli: ctx.cli,
-    tempDir: ctx.tempDir,
-    runner: ctx.runner,
-    log: (line) => ctx.io.info(line),
-  });
+  let base: Awaited<ReturnType<typeof runBaseSide>>;
+  try {
+    base = await runBaseSide({
+      ...suiteArgsOf(inputs),
+      repoRoot,
+      workingDirectory: relative(repoRoot, ctx.workdir),
+      baseSha: pr.baseSha,
+      headResults: ctx.head,
+      cli: ctx.cli,
+      tempDir: ctx.tempDir,
+      runner: ctx.runner,
+      log: (line) => ctx.io.info(line),
+    });
+  } catch (error) {
+    // The base cannot run (the PR that adds rehearse has no config on its base, a base install that fails):
+    // that says nothing about the head, so report against the captured outcomes and say why, loudly.
+    const message = `The base commit could not be run, so cases are compared with their captured outcome: ${(error as Error).message}`;
+    ctx.io.warning(message);
+    ctx.notes.push(message.split('\n')[0]!);
+    return undefined;
+  }
   const t = base.timings;
   const line = `Base run (${pr.baseSha.slice(0, 12)}): checkout ${seconds(t.checkoutMs)}, dependencies ${seconds(t.installMs)} (${t.install}), suite ${seconds(t.runMs)}.`;
   ctx.io.info(line);

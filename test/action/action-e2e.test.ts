@@ -42,12 +42,12 @@ interface ActionRun {
 let runCount = 0;
 
 /** Runs the bundle with every input set as a runner sets them (the defaults from action.yml, then `inputs`). */
-async function runAction(inputs: Record<string, string> = {}): Promise<ActionRun> {
+async function runAction(inputs: Record<string, string> = {}, baseSha = repo.baseSha): Promise<ActionRun> {
   const n = ++runCount;
   const eventPath = join(scratch, `event-${n}.json`);
   const payload = readFileSync(join(REHEARSE_ROOT, 'test/action/fixtures/pull_request.synchronize.json'), 'utf8')
     .replaceAll('HEAD_SHA', repo.headSha)
-    .replaceAll('BASE_SHA', repo.baseSha)
+    .replaceAll('BASE_SHA', baseSha)
     .replaceAll('MERGE_SHA', repo.headSha);
   writeFileSync(eventPath, payload);
   const outputPath = join(scratch, `output-${n}`);
@@ -179,6 +179,14 @@ describe('the bundled action on a pull_request event', () => {
     expect(run.code, run.stdout).toBe(0);
     expect(github.requests.length).toBe(before);
     expect(run.summary).toContain('The PR comment was not posted: comment is off.');
+  });
+
+  it('when the base commit cannot be run, warns, compares with the captured outcomes, and still judges the head', async () => {
+    const run = await runAction({ comment: 'off' }, 'f'.repeat(40));
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.stdout).toMatch(/^::warning::The base commit could not be run, so cases are compared with their captured outcome: git fetch/m);
+    expect(run.summary).toContain('> The base commit could not be run');
+    expect(run.outputs).toMatchObject({ fixed: '2', regressed: '1', passing: '1' });
   });
 
   it('fails at once on a malformed input, saying what to write instead', async () => {
