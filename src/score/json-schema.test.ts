@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jsonSchemaAssertion } from './json-schema.js';
-import { compileSchema, loadAjv } from './schema-validators.js';
+import { ajvLoaded, compileSchema, loadAjv } from './schema-validators.js';
 import { context, makeRun } from './test-support.js';
 import type { SpecOf } from './types.js';
 import type { Json } from '../model/json.js';
@@ -16,6 +16,14 @@ const orderSchema: Json = {
 };
 
 describe('json-schema', () => {
+  it('does not load ajv until the first json-schema assertion', async () => {
+    expect(ajvLoaded()).toBe(false);
+    const pending = jsonSchemaAssertion.evaluate({ type: 'json-schema', schema: { type: 'string' } }, makeRun({ output: 'x' }), ctx);
+    expect(pending).toBeInstanceOf(Promise);
+    expect(await pending).toMatchObject({ pass: true });
+    expect(ajvLoaded()).toBe(true);
+  });
+
   it('passes a valid output', async () => {
     expect(await check({ type: 'json-schema', schema: orderSchema }, { status: 'refunded', amount: 20 })).toEqual({
       pass: true,

@@ -12,7 +12,7 @@ describe('not-contains', () => {
     expect(check({ type: 'not-contains', value: 'password' }, 'Here is your order.')).toEqual({
       pass: true,
       score: 1,
-      message: 'output does not contain "password"',
+      message: 'output does not contain the text',
     });
     expect(check({ type: 'not-contains', value: 'x' }, undefined)).toMatchObject({ pass: true });
   });

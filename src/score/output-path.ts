@@ -35,26 +35,30 @@ export function resolveOutputPath(output: Json | undefined, path: string): Outpu
   let current: Json = parsed.segments.length > 0 ? parseJsonText(output) : output;
   for (let i = 0; i < parsed.segments.length; i++) {
     const segment = parsed.segments[i] as Segment;
-    const where = i === 0 ? 'the output' : `${formatSegments(parsed.segments.slice(0, i))}`;
     if (Array.isArray(current)) {
       const index = typeof segment === 'number' ? segment : /^(0|[1-9]\d*)$/.test(segment) ? Number(segment) : NaN;
-      if (Number.isNaN(index)) return missing(path, `${where} is an array; "${segment}" is not an index`);
+      if (Number.isNaN(index)) return missing(path, `${where(parsed.segments, i)} is an array; "${segment}" is not an index`);
       const at = index < 0 ? current.length + index : index;
       if (at < 0 || at >= current.length) {
-        return missing(path, `${where} has ${current.length} item${current.length === 1 ? '' : 's'}, no index ${index}`);
+        return missing(path, `${where(parsed.segments, i)} has ${current.length} item${current.length === 1 ? '' : 's'}, no index ${index}`);
       }
       current = current[at] as Json;
     } else if (isJsonObject(current)) {
       const key = String(segment);
       if (!Object.prototype.hasOwnProperty.call(current, key)) {
-        return missing(path, `${where} has no key "${key}" (keys: ${listKeys(current)})`);
+        return missing(path, `${where(parsed.segments, i)} has no key "${key}" (keys: ${listKeys(current)})`);
       }
       current = current[key] as Json;
     } else {
-      return missing(path, `${where} is ${describeType(current)}, not an object or array`);
+      return missing(path, `${where(parsed.segments, i)} is ${describeType(current)}, not an object or array`);
     }
   }
   return { ok: true, value: current };
+}
+
+/** Names the value reached after `count` segments, for messages (built only on failure: this is a hot path). */
+function where(segments: Segment[], count: number): string {
+  return count === 0 ? 'the output' : formatSegments(segments.slice(0, count));
 }
 
 function missing(path: string, detail: string): OutputPathResult {

@@ -2,7 +2,7 @@ import type { AssertionResult, AssertionSpec } from '../model/assertion.js';
 import type { ReplayedRun } from '../model/run.js';
 import { assertionName } from './describe.js';
 import { assertionTypes, lookupAssertion } from './registry.js';
-import { errored, isPromiseLike, type AssertionContext, type AssertionOutcome } from './types.js';
+import { errored, isPromiseLike, type AssertionContext, type AssertionDefinition, type AssertionOutcome } from './types.js';
 
 /** The verdict on one attempt: every assertion's result, and what they add up to. */
 export interface ScoredAttempt {
@@ -18,10 +18,10 @@ export interface ScoredAttempt {
  */
 const THRESHOLD_EPSILON = 1e-9;
 
-function toResult(spec: AssertionSpec, outcome: AssertionOutcome): AssertionResult {
+function toResult(spec: AssertionSpec, outcome: AssertionOutcome, definition?: AssertionDefinition): AssertionResult {
   const hasError = outcome.error !== undefined;
   const score = hasError || !(outcome.score > 0) ? 0 : outcome.score < 1 ? outcome.score : 1;
-  const result: AssertionResult = { type: spec.type, name: assertionName(spec), pass: outcome.pass === true && !hasError, score, message: outcome.message };
+  const result: AssertionResult = { type: spec.type, name: assertionName(spec, definition), pass: outcome.pass === true && !hasError, score, message: outcome.message };
   if (outcome.evidence !== undefined) result.evidence = outcome.evidence;
   if (hasError) result.error = outcome.error;
   return result;
@@ -51,9 +51,9 @@ export function evaluateAssertion(spec: AssertionSpec, run: ReplayedRun, context
   } catch (error) {
     return crashed(spec, error);
   }
-  if (!isPromiseLike(outcome)) return toResult(spec, outcome);
+  if (!isPromiseLike(outcome)) return toResult(spec, outcome, definition);
   return outcome.then(
-    (settled) => toResult(spec, settled),
+    (settled) => toResult(spec, settled, definition),
     (error: unknown) => crashed(spec, error),
   );
 }
@@ -105,6 +105,9 @@ export function scoreAttempt(specs: readonly AssertionSpec[], run: ReplayedRun, 
     results[i] = result;
   }
   const threshold = context.caseData.passThreshold;
-  const finish = (assertions: AssertionResult[]): ScoredAttempt => ({ assertions, ...combineResults(specs, assertions, threshold) });
+  const finish = (assertions: AssertionResult[]): ScoredAttempt => {
+    const { pass, score } = combineResults(specs, assertions, threshold);
+    return { assertions, pass, score };
+  };
   return waiting ? Promise.all(results).then(finish) : Promise.resolve(finish(results as AssertionResult[]));
 }

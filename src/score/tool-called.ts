@@ -75,8 +75,10 @@ export const toolCalledAssertion: AssertionDefinition<'tool-called'> = {
     const calls = toolCalls(run.timeline);
     const matching = matchingCalls(calls, spec.tool, spec.args);
     const n = matching.length;
+    if (n >= bounds.min && n <= bounds.max) {
+      return passed(`${spec.tool} was called ${times(n)}${spec.args !== undefined ? ' with matching arguments' : ''}`);
+    }
     const withArgs = spec.args !== undefined ? ` with ${formatJsonShort(spec.args)}` : '';
-    if (n >= bounds.min && n <= bounds.max) return passed(`${spec.tool} was called${withArgs} ${times(n)}`);
     const ofTool = calls.filter((c) => c.name === spec.tool);
     const others = spec.args !== undefined && ofTool.length > 0 ? ` (${times(ofTool.length)} in all, with other arguments)` : '';
     return failed(

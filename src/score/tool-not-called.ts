@@ -12,9 +12,9 @@ export const toolNotCalledAssertion: AssertionDefinition<'tool-not-called'> = {
   describe: (spec) => `tool ${spec.tool} not called${spec.args !== undefined ? ` with ${formatJsonShort(spec.args)}` : ''}`,
   evaluate(spec, run) {
     if (typeof spec.tool !== 'string' || spec.tool === '') return errored('tool-not-called needs a `tool` name');
-    const withArgs = spec.args !== undefined ? ` with ${formatJsonShort(spec.args)}` : '';
     const offending = matchingCalls(toolCalls(run.timeline), spec.tool, spec.args);
-    if (offending.length === 0) return passed(`${spec.tool} was not called${withArgs}`);
+    if (offending.length === 0) return passed(`${spec.tool} was not called${spec.args !== undefined ? ' with matching arguments' : ''}`);
+    const withArgs = spec.args !== undefined ? ` with ${formatJsonShort(spec.args)}` : '';
     const first = offending[0]!;
     const firstStep = run.timeline.indexOf(first);
     return failed(
