@@ -147,6 +147,10 @@ describe('renderComment', () => {
     expect(body).toBe(`${REPORT_MARKER}\nHeadline: 2 broke again, 1 errored, 1 fixed, 1 still failing, 1 passing\n* Partial refund for a late delivery (1/3)\n* Search survives a typo (0/1)\n* Empty query asks for clarification (—)\n`);
     writeFileSync(join(dir, 'broken.md.hbs'), '{{#each regressions}}');
     await expect(renderComment(realisticComparison(), { template: join(dir, 'broken.md.hbs') })).rejects.toThrow(/broken\.md\.hbs: the report template does not compile/);
+    const other = mkdtempSync(join(tmpdir(), 'rehearse-tpl-'));
+    writeFileSync(join(other, 'uses.md.hbs'), 'x {{> bad-partial}}');
+    writeFileSync(join(other, 'bad-partial.hbs'), '{{#if x}}');
+    await expect(renderComment(realisticComparison(), { template: join(other, 'uses.md.hbs') })).rejects.toThrow(/bad-partial\.hbs: the partial does not compile/);
   });
 
   test('the markdown reporter writes the body to outputFile under the run cwd', async () => {

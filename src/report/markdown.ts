@@ -33,6 +33,7 @@ export async function renderComment(comparison: Comparison, options: MarkdownOpt
   const view = buildReportView(comparison, {
     ...pick(options, 'repoUrl', 'sha'),
     marker: normalizeMarker(options.marker ?? REPORT_MARKER),
+    moreIn: 'the job summary or the results artifact',
   });
   return renderWithinBudget(view, template, options.budget ?? COMMENT_BUDGET);
 }

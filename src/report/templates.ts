@@ -52,19 +52,26 @@ async function compileReportTemplate(path: string): Promise<CompiledReport> {
     throw new Error(`${path}: cannot read the report template (${(error as Error).message}); check the reporter's "template" option`, { cause: error });
   }
   const hb = await handlebars();
-  const partials: Record<string, string> = {};
+  // Compiled once here: partials passed as source strings would be re-parsed on every render.
+  const partials: Record<string, HandlebarsTemplateDelegate> = {};
   for (const dir of new Set([builtinTemplatesDir(), dirname(path)])) {
     for (const name of readdirSync(dir)) {
       // Whole templates end in `.md.hbs`; every other `.hbs` is a partial named after its file.
-      if (name.endsWith('.hbs') && !name.endsWith('.md.hbs')) partials[basename(name, '.hbs')] = readFileSync(join(dir, name), 'utf8');
+      if (!name.endsWith('.hbs') || name.endsWith('.md.hbs')) continue;
+      const file = join(dir, name);
+      partials[basename(name, '.hbs')] = compileChecked(hb, readFileSync(file, 'utf8'), file, 'partial');
     }
   }
+  const template = compileChecked(hb, source, path, 'report template');
+  return (view) => template(view, { partials });
+}
+
+/** Compiles now (Handlebars compiles lazily, on first render), so a syntax error names its file up front. */
+function compileChecked(hb: HandlebarsEnv, source: string, file: string, what: string): HandlebarsTemplateDelegate {
   try {
-    const template = hb.compile<ReportView>(source, { strict: false, preventIndent: true });
-    template({} as ReportView, { partials }); // surfaces syntax errors now, with the path, not on first use
-    return (view) => template(view, { partials });
+    return hb.compile(hb.parse(source), { preventIndent: true });
   } catch (error) {
-    throw new Error(`${path}: the report template does not compile: ${(error as Error).message}`, { cause: error });
+    throw new Error(`${file}: the ${what} does not compile: ${(error as Error).message}`, { cause: error });
   }
 }
 

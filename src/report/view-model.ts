@@ -73,6 +73,8 @@ export interface ReportView {
   details: CaseDetailsView[];
   /** Cases whose details were cut to fit the size budget. */
   detailsOmitted: number;
+  /** Where a reader finds what the size budget cut: "the job summary or the results artifact". */
+  moreIn: string;
   footer: {
     cases: number;
     passed: number;
@@ -92,6 +94,8 @@ export interface ViewOptions {
   repoUrl?: string;
   sha?: string;
   marker?: string;
+  /** Where a reader finds what the size budget cut. @default 'the results file' */
+  moreIn?: string;
   /** Longest value (title, message, evidence) before it is cut. @default 600 */
   maxValueLength?: number;
 }
@@ -138,6 +142,7 @@ export function buildReportView(comparison: Comparison, options: ViewOptions = {
     fixesMore: 0,
     details,
     detailsOmitted: 0,
+    moreIn: options.moreIn ?? 'the results file',
     footer: {
       cases: totals.cases,
       passed: totals.passed,
