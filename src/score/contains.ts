@@ -1,8 +1,7 @@
-import type { SpecOf } from './types.js';
+import type { ReplayedRun } from '../model/run.js';
 import { formatJsonShort } from './json-value.js';
 import { excerpt, outputText, selectOutput } from './output-target.js';
-import { errored, failed, passed, type AssertionDefinition, type AssertionOutcome } from './types.js';
-import type { ReplayedRun } from '../model/run.js';
+import { errored, failed, passed, type AssertionDefinition, type AssertionOutcome, type SpecOf } from './types.js';
 
 /**
  * Where `needle` first occurs in the selected output text, or why the search could not run.

@@ -48,7 +48,7 @@ function explainImportError(path: string, error: unknown): string {
     return `cannot load ${path}: file not found (a relative \`module\` is resolved from the case file's directory)`;
   }
   if (code === 'ERR_UNKNOWN_FILE_EXTENSION') {
-    return `cannot load ${path}: this Node cannot import TypeScript by itself; run it through rehearse (which registers its TypeScript loader) or point \`module\` at a .js/.mjs file`;
+    return `cannot load ${path}: no TypeScript loader is registered in this process (Node before 22.6 cannot import .ts by itself); point \`module\` at a .js/.mjs file, or run on a Node that strips types`;
   }
   return `cannot load ${path}: ${message}`;
 }

@@ -2,8 +2,7 @@ import type { Json } from '../model/json.js';
 import type { ReplayedRun } from '../model/run.js';
 import { loadCustomModule, resolveCustomModule, type LoadedModule } from './custom-module.js';
 import { formatJsonShort, isJsonObject } from './json-value.js';
-import { errored, isPromiseLike, type AssertionContext, type AssertionOutcome, type SpecOf } from './types.js';
-import type { AssertionDefinition } from './types.js';
+import { errored, isPromiseLike, type AssertionContext, type AssertionDefinition, type AssertionOutcome, type SpecOf } from './types.js';
 
 /** What a custom check may return (or resolve to). */
 export type CustomVerdict = boolean | { pass: boolean; score?: number; message?: string; evidence?: Json };
