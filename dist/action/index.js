@@ -26982,15 +26982,19 @@ async function compileReportTemplate(path) {
   const partials = {};
   for (const dir of /* @__PURE__ */ new Set([builtinTemplatesDir(), dirname(path)])) {
     for (const name of readdirSync(dir)) {
-      if (name.endsWith(".hbs") && !name.endsWith(".md.hbs")) partials[basename(name, ".hbs")] = hb.compile(readFileSync(join(dir, name), "utf8"), { preventIndent: true });
+      if (!name.endsWith(".hbs") || name.endsWith(".md.hbs")) continue;
+      const file = join(dir, name);
+      partials[basename(name, ".hbs")] = compileChecked(hb, readFileSync(file, "utf8"), file, "partial");
     }
   }
+  const template = compileChecked(hb, source, path, "report template");
+  return (view) => template(view, { partials });
+}
+function compileChecked(hb, source, file, what) {
   try {
-    const template = hb.compile(source, { strict: false, preventIndent: true });
-    template({}, { partials });
-    return (view) => template(view, { partials });
+    return hb.compile(hb.parse(source), { preventIndent: true });
   } catch (error2) {
-    throw new Error(`${path}: the report template does not compile: ${error2.message}`, { cause: error2 });
+    throw new Error(`${file}: the ${what} does not compile: ${error2.message}`, { cause: error2 });
   }
 }
 async function handlebars() {
@@ -27651,20 +27655,39 @@ async function installDependencies(options, worktree) {
       if (!existsSync3(headLock)) continue;
       const baseLock = join5(worktree, dir, name);
       if (existsSync3(baseLock) && readFileSync4(baseLock).equals(readFileSync4(headLock)) && linkModules(options, worktree, dirs)) {
+        await runPrepare(options, join5(worktree, dir));
         return "reused head node_modules";
       }
       if (name === "package-lock.json" || name === "npm-shrinkwrap.json") {
         if (!existsSync3(baseLock)) break;
         const r = await options.runner(npmCommand(), ["ci", "--no-audit", "--no-fund"], { cwd: join5(worktree, dir) });
-        if (r.code !== 0) throw new Error(`npm ci in the base worktree (${join5(worktree, dir)}) failed:
-${(r.stderr || r.stdout).trim().split("\n").slice(-10).join("\n")}`);
-        return "npm ci";
+        if (r.code === 0) return "npm ci";
+        options.log(`npm ci in the base worktree failed, so the head's node_modules is used there:
+${npmErrorSummary(r.stderr || r.stdout)}`);
+        if (linkModules(options, worktree, dirs)) {
+          await runPrepare(options, join5(worktree, dir));
+          return "head's node_modules (npm ci failed)";
+        }
+        throw new Error(`npm ci in the base worktree (${join5(worktree, dir)}) failed:
+${npmErrorSummary(r.stderr || r.stdout)}`);
       }
       options.log(`The base's ${name} differs from the head's; only npm lockfiles are installed automatically, so the head's node_modules is linked instead.`);
-      return linkModules(options, worktree, dirs) ? "reused head node_modules" : "none";
+      if (!linkModules(options, worktree, dirs)) return "none";
+      await runPrepare(options, join5(worktree, dir));
+      return "reused head node_modules";
     }
   }
   return "none";
+}
+async function runPrepare(options, dir) {
+  const manifest = join5(dir, "package.json");
+  if (!existsSync3(manifest)) return;
+  const scripts = JSON.parse(readFileSync4(manifest, "utf8")).scripts;
+  if (!scripts?.["prepare"]) return;
+  const r = await options.runner(npmCommand(), ["run", "prepare"], { cwd: dir });
+  if (r.code !== 0) throw new Error(`npm run prepare in the base worktree (${dir}) failed:
+${npmErrorSummary(r.stderr || r.stdout)}`);
+  options.log("Ran the base's prepare script (linking node_modules skips it).");
 }
 function linkModules(options, worktree, dirs) {
   let linked = false;
@@ -27696,6 +27719,10 @@ function copyCaseFiles(head, repoRoot, headCwd, worktree) {
     copied++;
   }
   return copied;
+}
+function npmErrorSummary(output) {
+  const lines = output.split("\n").filter((l) => /^npm (error|ERR!)\s*\S/.test(l) && !/^npm (error|ERR!)\s+(-|A complete log)/.test(l));
+  return lines.slice(0, 6).join("\n") || output.trim().split("\n").slice(-6).join("\n");
 }
 function npmCommand() {
   return process.platform === "win32" ? "npm.cmd" : "npm";

@@ -42,7 +42,7 @@ async function headAndBase(repo: TwoCommitRepo, calls: string[]) {
   return { head, base, tempDir, logs };
 }
 
-describe('runBaseSide with a real git repository', () => {
+describe('runBaseSide with a real git repository', { timeout: 90_000 }, () => {
   it('runs the head cases on the base commit: fixed, regressed, and a case the PR adds judged against the old code', async () => {
     const repo = createTwoCommitRepo();
     const calls: string[] = [];
@@ -60,7 +60,9 @@ describe('runBaseSide with a real git repository', () => {
     // The shallow clone lacked the base commit, so it was fetched; the identical lockfile let the head's install serve.
     expect(calls).toContain(`git fetch --no-tags --depth=1 origin ${repo.baseSha}`);
     expect(base.timings.install).toBe('reused head node_modules');
-    expect(calls.some((c) => c.startsWith('npm '))).toBe(false);
+    // Linking skips the package's own build (prepare), which the base agent needs: it is run instead of npm ci.
+    expect(calls.filter((c) => c.startsWith('npm '))).toEqual(['npm run prepare']);
+    expect(logs).toContain("Ran the base's prepare script (linking node_modules skips it).");
     expect(logs).toContain('Copied 4 case file(s) from the head into the base worktree.');
     for (const ms of [base.timings.checkoutMs, base.timings.installMs, base.timings.runMs]) expect(ms).toBeGreaterThanOrEqual(0);
 
@@ -77,6 +79,18 @@ describe('runBaseSide with a real git repository', () => {
     expect(base.timings.install).toBe('npm ci');
     expect(calls).toContain('npm ci --no-audit --no-fund');
     expect(base.results.cases).toHaveLength(4);
+  });
+
+  it("falls back to the head's node_modules when npm ci refuses the base's lockfile, and logs why", async () => {
+    const repo = createTwoCommitRepo({ baseLockOutOfSync: true });
+    const calls: string[] = [];
+    const { head, base, logs } = await headAndBase(repo, calls);
+    expect(calls).toContain('npm ci --no-audit --no-fund');
+    expect(base.timings.install).toBe("head's node_modules (npm ci failed)");
+    const warning = logs.find((l) => l.startsWith('npm ci in the base worktree failed'));
+    expect(warning).toMatch(/npm error.*in sync/);
+    expect(warning).not.toMatch(/--dry-run/);
+    expect(compareRuns(head.results, base.results).counts).toMatchObject({ fixed: 2, regressed: 1, passing: 1 });
   });
 
   it('removes the worktree even when the base run fails, and says which side failed', async () => {

@@ -4,7 +4,7 @@ import type { RunResults } from '../model/result.js';
 import { runSuite, suiteArgsOf, type CommandRunner, type SuiteArgs } from './run-suite.js';
 
 /** How the base side got its dependencies. */
-export type InstallKind = 'reused head node_modules' | 'npm ci' | 'none';
+export type InstallKind = 'reused head node_modules' | 'npm ci' | "head's node_modules (npm ci failed)" | 'none';
 
 /** Where the time went on the base side (all in ms). */
 export interface BaseTimings {
@@ -98,19 +98,43 @@ async function installDependencies(options: BaseRunOptions, worktree: string): P
       if (!existsSync(headLock)) continue;
       const baseLock = join(worktree, dir, name);
       if (existsSync(baseLock) && readFileSync(baseLock).equals(readFileSync(headLock)) && linkModules(options, worktree, dirs)) {
+        await runPrepare(options, join(worktree, dir));
         return 'reused head node_modules';
       }
       if (name === 'package-lock.json' || name === 'npm-shrinkwrap.json') {
         if (!existsSync(baseLock)) break;
         const r = await options.runner(npmCommand(), ['ci', '--no-audit', '--no-fund'], { cwd: join(worktree, dir) });
-        if (r.code !== 0) throw new Error(`npm ci in the base worktree (${join(worktree, dir)}) failed:\n${(r.stderr || r.stdout).trim().split('\n').slice(-10).join('\n')}`);
-        return 'npm ci';
+        if (r.code === 0) return 'npm ci';
+        // A base whose lockfile is out of step with its package.json cannot be installed as it was; the head's
+        // dependencies usually still run the old code, which beats having no base at all. Said in the log.
+        options.log(`npm ci in the base worktree failed, so the head's node_modules is used there:\n${npmErrorSummary(r.stderr || r.stdout)}`);
+        if (linkModules(options, worktree, dirs)) {
+          await runPrepare(options, join(worktree, dir));
+          return "head's node_modules (npm ci failed)";
+        }
+        throw new Error(`npm ci in the base worktree (${join(worktree, dir)}) failed:\n${npmErrorSummary(r.stderr || r.stdout)}`);
       }
       options.log(`The base's ${name} differs from the head's; only npm lockfiles are installed automatically, so the head's node_modules is linked instead.`);
-      return linkModules(options, worktree, dirs) ? 'reused head node_modules' : 'none';
+      if (!linkModules(options, worktree, dirs)) return 'none';
+      await runPrepare(options, join(worktree, dir));
+      return 'reused head node_modules';
     }
   }
   return 'none';
+}
+
+/**
+ * `npm ci` runs the package's own `prepare` script (often its build: TypeScript to dist/, generated code);
+ * linking node_modules skips it, so run it, or base code that imports its own build output cannot load.
+ */
+async function runPrepare(options: BaseRunOptions, dir: string): Promise<void> {
+  const manifest = join(dir, 'package.json');
+  if (!existsSync(manifest)) return;
+  const scripts = (JSON.parse(readFileSync(manifest, 'utf8')) as { scripts?: Record<string, string> }).scripts;
+  if (!scripts?.['prepare']) return;
+  const r = await options.runner(npmCommand(), ['run', 'prepare'], { cwd: dir });
+  if (r.code !== 0) throw new Error(`npm run prepare in the base worktree (${dir}) failed:\n${npmErrorSummary(r.stderr || r.stdout)}`);
+  options.log("Ran the base's prepare script (linking node_modules skips it).");
 }
 
 /** Links each head `node_modules` (working directory and the folders above it) into the worktree. */
@@ -152,6 +176,12 @@ function copyCaseFiles(head: RunResults, repoRoot: string, headCwd: string, work
     copied++;
   }
   return copied;
+}
+
+/** The lines of npm's output that say what went wrong (npm follows them with the whole usage text). */
+export function npmErrorSummary(output: string): string {
+  const lines = output.split('\n').filter((l) => /^npm (error|ERR!)\s*\S/.test(l) && !/^npm (error|ERR!)\s+(-|A complete log)/.test(l));
+  return lines.slice(0, 6).join('\n') || output.trim().split('\n').slice(-6).join('\n');
 }
 
 function npmCommand(): string {

@@ -105,7 +105,7 @@ function parseOutputFile(text: string): Record<string, string> {
 
 const requestsSince = (start: number) => github.requests.slice(start).map((r) => `${r.method} ${r.path}${r.query['page'] ? `?page=${r.query['page']}` : ''}`);
 
-describe('the bundled action on a pull_request event', () => {
+describe('the bundled action on a pull_request event', { timeout: 90_000 }, () => {
   let firstCommentId = 0;
 
   it('runs head and base, fails on the regression, annotates it, and creates one comment', async () => {

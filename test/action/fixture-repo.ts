@@ -16,6 +16,9 @@ export interface TwoCommitRepo {
   headSha: string;
 }
 
+/** The build step (`prepare`) writes the base agent's greeting, as a package's build writes its dist/. */
+const PREPARE = "node -e \"require('fs').mkdirSync('generated',{recursive:true});require('fs').writeFileSync('generated/greeting.mjs','export const greeting = \\'hello\\';\\n')\"";
+
 /*
  * The agent at each commit. Expected verdicts of the head against the base:
  * - demo/refund: wrong on base, right on head → fixed
@@ -23,9 +26,10 @@ export interface TwoCommitRepo {
  * - demo/status: right on both → passing
  * - demo/cancel: the case is added by the PR; the base code gets it wrong, the head right → fixed (not new)
  */
-const BASE_AGENT = `export default async function agent(input) {
+const BASE_AGENT = `import { greeting } from './generated/greeting.mjs';
+export default async function agent(input) {
   if (input.q === 'refund') return 'no refund';
-  if (input.q === 'greet') return 'hello';
+  if (input.q === 'greet') return greeting;
   if (input.q === 'status') return 'shipped';
   return 'unknown';
 }
@@ -70,9 +74,10 @@ function git(cwd: string, ...args: string[]): string {
 /**
  * Builds a real git repository in a temp folder with a base commit and a head commit, and a shallow clone
  * of the head (the base commit is then missing, as after actions/checkout with its default depth of 1).
- * `lockfileChanges` makes the head's package-lock.json differ, so the base side needs its own install.
+ * `lockfileChanges` makes the head's package-lock.json differ, so the base side needs its own install;
+ * `baseLockOutOfSync` also gives the base a package.json its lockfile does not match, so `npm ci` refuses it.
  */
-export function createTwoCommitRepo(options: { lockfileChanges?: boolean } = {}): TwoCommitRepo {
+export function createTwoCommitRepo(options: { lockfileChanges?: boolean; baseLockOutOfSync?: boolean } = {}): TwoCommitRepo {
   const top = mkdtempSync(join(tmpdir(), 'rehearse-action-'));
   const origin = join(top, 'origin');
   mkdirSync(origin);
@@ -83,8 +88,8 @@ export function createTwoCommitRepo(options: { lockfileChanges?: boolean } = {})
   const lock = (version: string) =>
     `${JSON.stringify({ name: 'agent-app', version, lockfileVersion: 3, requires: true, packages: { '': { name: 'agent-app', version } } }, null, 2)}\n`;
   write(origin, {
-    '.gitignore': 'node_modules/\n',
-    'package.json': `${JSON.stringify({ name: 'agent-app', version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`,
+    '.gitignore': 'node_modules/\ngenerated/\n',
+    'package.json': `${JSON.stringify({ name: 'agent-app', version: '1.0.0', private: true, type: 'module', scripts: { prepare: PREPARE }, ...(options.baseLockOutOfSync ? { dependencies: { 'left-pad': '1.3.0' } } : {}) }, null, 2)}\n`,
     'package-lock.json': lock('1.0.0'),
     'rehearse.config.json': `${JSON.stringify({ agent: { module: './agent.mjs' }, cases: ['suites/**/*.case.json'] }, null, 2)}\n`,
     'agent.mjs': BASE_AGENT,
@@ -97,7 +102,7 @@ export function createTwoCommitRepo(options: { lockfileChanges?: boolean } = {})
   const baseSha = git(origin, 'rev-parse', 'HEAD');
 
   write(origin, { 'agent.mjs': HEAD_AGENT, 'suites/demo/cancel.case.json': caseFile('cancel', 'cancel', 'cancelled', 'failed') });
-  if (options.lockfileChanges) {
+  if (options.lockfileChanges || options.baseLockOutOfSync) {
     // Same dependencies, different bytes: the package version in the lockfile moved on.
     write(origin, { 'package.json': `${JSON.stringify({ name: 'agent-app', version: '1.1.0', private: true, type: 'module' }, null, 2)}\n`, 'package-lock.json': lock('1.1.0') });
   }
