@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { RESULTS_VERSION } from '../model/index.js';
 import { realisticComparison } from './comparison-fixture.js';
 import { createJsonReporter } from './json.js';
-import { readResults, ResultsFileError, upgradeResults, writeResults, type ResultsUpgrade } from './results-file.js';
+import { readResults, ResultsFileError, upgradeResults, writeResults, writeResultsText, type ResultsUpgrade } from './results-file.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'rehearse-results-'));
 
@@ -40,6 +40,10 @@ describe('results file', () => {
     expect(readdirSync(join(dir, 'nested/deeper'))).toEqual(['results.json']);
     writeResults(path, results, { pretty: true });
     expect(readFileSync(path, 'utf8')).toContain('\n  "format": "rehearse.results",');
+    // Already serialized text (the run's worker serializes cases once) goes through the same atomic write.
+    writeResultsText(path, JSON.stringify(results));
+    expect(readFileSync(path, 'utf8')).toBe(`${JSON.stringify(results)}\n`);
+    expect(readdirSync(join(dir, 'nested/deeper'))).toEqual(['results.json']);
   });
 
   test('a failed write leaves the previous file intact', () => {

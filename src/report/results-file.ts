@@ -103,11 +103,25 @@ export function readResults(path: string, options: UpgradeOptions = {}): RunResu
  * (or a crash) never sees half a file. Creates missing folders. Compact JSON unless `pretty`.
  */
 export function writeResults(path: string, results: RunResults, options: { pretty?: boolean } = {}): void {
+  let json: string;
+  try {
+    json = JSON.stringify(results, null, options.pretty ? 2 : undefined);
+  } catch (error) {
+    throw new Error(`${path}: cannot write the results file (${(error as Error).message})`, { cause: error });
+  }
+  writeResultsText(path, json);
+}
+
+/**
+ * Writes an already serialized results document, atomically like `writeResults`. The run uses it to write
+ * the case texts its worker serialized, without stringifying thousands of results a second time.
+ */
+export function writeResultsText(path: string, json: string): void {
   const target = resolve(path);
   mkdirSync(dirname(target), { recursive: true });
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   try {
-    writeFileSync(temp, `${JSON.stringify(results, null, options.pretty ? 2 : undefined)}\n`);
+    writeFileSync(temp, `${json}\n`);
     renameSync(temp, target);
   } catch (error) {
     rmSync(temp, { force: true });
