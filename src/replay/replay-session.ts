@@ -1,15 +1,20 @@
 import type { Json } from '../model/json.js';
-import type { ToolCallEvent, TimelineEvent, ToolMatchPolicy } from '../model/case.js';
+import type { ModelCallEvent, ToolCallEvent, TimelineEvent, ToolMatchPolicy } from '../model/case.js';
 import type { Divergence } from '../model/result.js';
 import type { ToolInterceptor } from './scope.js';
 import { ToolMatcher, type RecordedCall } from './tool-matcher.js';
 import { ReplayDivergenceError, reviveRecordedError, toRecordedError } from './replay-errors.js';
+import { ModelCallHandler } from '../model-calls/model-call-handler.js';
+import { bypassHint } from '../model-calls/provider-hosts.js';
+import type { LiveInvoker, ModelCallAnswer, ModelCallRequest } from '../model-calls/types.js';
 
 export interface ReplaySessionOptions {
   tools?: Record<string, ToolMatchPolicy>;
   defaultTool?: ToolMatchPolicy;
   /** Recorded values are handed to the agent, which may mutate them: copy them when the case runs again. */
   copyResults?: boolean;
+  /** Answers model calls made through rehearse's seams. @default recorded mode, from `recorded` */
+  models?: ModelCallHandler;
 }
 
 /**
@@ -23,10 +28,46 @@ export class ReplaySession implements ToolInterceptor {
   readonly divergences: Divergence[] = [];
   readonly #matcher: ToolMatcher;
   readonly #copy: boolean;
+  readonly #recorded: readonly TimelineEvent[];
+  #models: ModelCallHandler | undefined;
 
   constructor(recorded: readonly TimelineEvent[], options: ReplaySessionOptions = {}) {
     this.#matcher = new ToolMatcher(recorded, options);
     this.#copy = options.copyResults ?? false;
+    this.#recorded = recorded;
+    this.#models = options.models;
+  }
+
+  /** The handler of this attempt's model calls (created on the first call when none was given). */
+  get models(): ModelCallHandler {
+    return (this.#models ??= new ModelCallHandler(this.#recorded, { mode: 'recorded' }));
+  }
+
+  /**
+   * Called by the model-call seams (`rehearse.fetch`, the AI SDK middleware): answers a model call per the
+   * attempt's mode and adds it to the timeline. A call the mode cannot answer is an `unrecorded-model-call`
+   * divergence, recorded at once, and rejects with a ReplayDivergenceError.
+   */
+  async callModel(call: ModelCallRequest, invokeLive: LiveInvoker): Promise<ModelCallAnswer> {
+    // The slot is taken when the call starts, so overlapping calls keep their start order in the timeline.
+    const pending: ModelCallEvent = { type: 'model', provider: call.provider, request: call.request, response: {} };
+    if (call.model !== undefined) pending.model = call.model;
+    const step = this.timeline.push(pending) - 1;
+    let outcome;
+    try {
+      outcome = await this.models.handle(call, invokeLive, step);
+    } catch (error) {
+      pending.response = { finishReason: 'error' };
+      throw error;
+    }
+    if ('miss' in outcome) {
+      pending.response = { finishReason: 'diverged' };
+      const message = `step ${step}: ${outcome.miss}`;
+      this.#diverge({ kind: 'unrecorded-model-call', step, message });
+      throw new ReplayDivergenceError(message);
+    }
+    this.timeline[step] = outcome.event;
+    return outcome;
   }
 
   async callTool(name: string, args: unknown, invoke: () => Promise<unknown>): Promise<unknown> {
@@ -50,7 +91,9 @@ export class ReplaySession implements ToolInterceptor {
   /** Called by the network guard when the agent tries to reach a host that is not allowed. */
   blockNetwork(target: string): Error {
     const step = this.timeline.length;
-    const message = `step ${step}: network access to ${target} was blocked during replay (allow it with "allowHosts" in the config, or make the call a recordable tool)`;
+    const message =
+      bypassHint(target, step) ??
+      `step ${step}: network access to ${target} was blocked during replay (allow it with "allowHosts" in the config, or make the call a recordable tool)`;
     this.#diverge({ kind: 'blocked-network', step, message, target });
     return new ReplayDivergenceError(message);
   }

@@ -1,0 +1,110 @@
+import type { Json } from '../model/json.js';
+import { mapChatRequest } from '../capture/model-shapes.js';
+import { currentInterceptor } from '../replay/scope.js';
+import { adapterFor, type ProviderAdapter } from './providers/index.js';
+import { parseSse, sseStream } from './sse.js';
+import type { LiveModelResponse, ModelCallAnswer, ModelCallRequest } from './types.js';
+
+/** The part of a replay session the model-call seams talk to. */
+export interface ModelCallInterceptor {
+  callModel(call: ModelCallRequest, invokeLive: () => Promise<LiveModelResponse>): Promise<ModelCallAnswer>;
+}
+
+/** How the fetch seam stores a response in the cache: the HTTP answer as the provider sent it. */
+interface HttpPayload {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+let answers = 0;
+
+/**
+ * A `fetch` for model clients: `new OpenAI({ fetch: rehearse.fetch })`, `new Anthropic({ fetch: rehearse.fetch })`.
+ *
+ * Outside a replay it is `globalThis.fetch`, unchanged (looked up on each call). Inside one, requests to a
+ * model API (OpenAI Chat Completions and Responses, Anthropic Messages, and OpenAI-compatible gateways on
+ * the same paths) are answered per the replay's model mode: from the recording, from the response cache,
+ * or by the real provider. Streamed requests get a stream in the provider's own SSE format, one event per
+ * chunk. A call the replay cannot answer gets a 400 response the SDKs do not retry, naming the call, and
+ * the attempt is marked diverged at once.
+ */
+export async function rehearseFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const interceptor = currentInterceptor() as Partial<ModelCallInterceptor> | undefined;
+  if (typeof interceptor?.callModel !== 'function') return globalThis.fetch(input, init);
+  const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+  const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+  const adapter = method === 'POST' ? adapterFor(url.pathname) : undefined;
+  if (!adapter) return globalThis.fetch(input, init);
+  const text = await bodyText(input, init);
+  let body: unknown;
+  try {
+    body = text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return globalThis.fetch(input, init);
+  }
+  const { model, ...request } = mapChatRequest(body);
+  const stream = (body as { stream?: unknown } | undefined)?.stream === true;
+  const call: ModelCallRequest = { provider: adapter.provider, api: adapter.api, request, stream, identity: body };
+  if (model !== undefined) call.model = model;
+  let answer: ModelCallAnswer;
+  try {
+    answer = await interceptor.callModel(call, () => fetchLive(input, init, text, adapter));
+  } catch (error) {
+    if ((error as { code?: unknown })?.code === 'REHEARSE_DIVERGED') return missResponse(adapter, (error as Error).message);
+    throw error;
+  }
+  return answerResponse(answer, adapter, stream);
+}
+
+async function bodyText(input: string | URL | Request, init: RequestInit | undefined): Promise<string | undefined> {
+  const body = init?.body;
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array || body instanceof ArrayBuffer) return new TextDecoder().decode(body);
+  if (body !== undefined && body !== null) return new Response(body as ConstructorParameters<typeof Response>[0]).text();
+  if (input instanceof Request) return input.clone().text();
+  return undefined;
+}
+
+/** Makes the real call and reads it back, keeping the raw answer so the cache can replay it byte for byte. */
+async function fetchLive(input: string | URL | Request, init: RequestInit | undefined, text: string | undefined, adapter: ProviderAdapter): Promise<LiveModelResponse> {
+  // The body was read above; send the text again so a one-shot body stream is not consumed twice.
+  const response = await globalThis.fetch(input instanceof Request ? input.clone() : input, init && text !== undefined ? { ...init, body: text } : init);
+  const contentType = response.headers.get('content-type') ?? 'application/json';
+  const raw = await response.text();
+  const payload: HttpPayload = { status: response.status, contentType, body: raw };
+  if (!response.ok) return { response: { finishReason: 'error' }, payload: payload as unknown as Json };
+  let read;
+  try {
+    read = contentType.includes('text/event-stream') ? adapter.readSse(parseSse(raw)) : adapter.readJson(JSON.parse(raw));
+  } catch {
+    read = {};
+  }
+  const { id, model, ...event } = read;
+  const live: LiveModelResponse = { response: event, payload: payload as unknown as Json };
+  if (id !== undefined) live.id = id;
+  if (model !== undefined) live.model = model;
+  return live;
+}
+
+function answerResponse(answer: ModelCallAnswer, adapter: ProviderAdapter, stream: boolean): Response {
+  const headers = { 'x-rehearse-source': answer.source };
+  const payload = answer.payload as HttpPayload | undefined;
+  if (payload && typeof payload.body === 'string') {
+    const isStream = payload.contentType.includes('text/event-stream');
+    return new Response(isStream ? sseStream(parseSse(payload.body)) : payload.body, { status: payload.status, headers: { ...headers, 'content-type': payload.contentType } });
+  }
+  const n = ++answers;
+  if (stream) return new Response(sseStream(adapter.sseEvents(answer.event, n)), { status: 200, headers: { ...headers, 'content-type': 'text/event-stream' } });
+  return new Response(JSON.stringify(adapter.jsonBody(answer.event, n)), { status: 200, headers: { ...headers, 'content-type': 'application/json' } });
+}
+
+/** A 400 in the provider's error format: the SDKs surface it at once instead of retrying. */
+function missResponse(adapter: ProviderAdapter, message: string): Response {
+  const text = `rehearse: ${message}`;
+  const body =
+    adapter.provider === 'anthropic'
+      ? { type: 'error', error: { type: 'invalid_request_error', message: text } }
+      : { error: { message: text, type: 'invalid_request_error', code: 'rehearse_unrecorded_model_call', param: null } };
+  return new Response(JSON.stringify(body), { status: 400, headers: { 'content-type': 'application/json', 'x-should-retry': 'false' } });
+}
