@@ -7,3 +7,4 @@ export type { ExecutableTool } from './replay/recordable.js';
 export { defineConfig } from './config/define.js';
 export type * from './model/index.js';
 export { CASE_FORMAT, CASE_VERSION, RESULTS_FORMAT, RESULTS_VERSION } from './model/index.js';
+export * from './capture/index.js';

@@ -11,6 +11,5 @@ export type { ModelCallMapping } from './model-call.js';
 export type { MappedRequest, MappedResponse } from './model-shapes.js';
 export { DEFAULT_RUNS_DIR, directorySink, functionSink, jsonlSink, runFileName } from './sinks.js';
 export type { RunSink, RunSinkLike } from './sinks.js';
-export { redact, toPointer } from './redact.js';
+export { redact } from './redact.js';
 export type { RedactOptions, RedactResult, RedactionRule } from './redact.js';
-export { toJsonValue, toRecordedError } from './json-value.js';

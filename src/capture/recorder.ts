@@ -247,10 +247,14 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
  */
 export function redactRun(run: RunArtifact, options: RedactOptions = {}): RunArtifact {
   const { input, timeline, output, error, failure, metadata } = run;
-  const content = { input, timeline, output, error, failure, metadata } as unknown as Json;
-  const { value, records } = redact(content, options);
-  const redacted = { ...run, ...(value as object) } as RunArtifact;
-  for (const key of ['output', 'error', 'failure', 'metadata'] as const) if (redacted[key] === undefined) delete redacted[key];
+  const content: Record<string, unknown> = { input, timeline };
+  // Absent fields stay absent (and no `delete` afterwards, which would slow every later read of the object).
+  if (output !== undefined) content['output'] = output;
+  if (error !== undefined) content['error'] = error;
+  if (failure !== undefined) content['failure'] = failure;
+  if (metadata !== undefined) content['metadata'] = metadata;
+  const { value, records } = redact(content as Json, options);
+  const redacted = { ...run, ...(value as Partial<RunArtifact>) };
   if (records.length > 0 || run.redactions) redacted.redactions = [...(run.redactions ?? []), ...records];
   return redacted;
 }

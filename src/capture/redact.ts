@@ -46,7 +46,14 @@ const MIN_SWEPT_LENGTH = 6;
  * redact({ to: 'ada@example.com' }).value // { to: '<<EMAIL_1>>' }
  */
 export function redact<T extends Json>(value: T, options: RedactOptions = {}): RedactResult<T> {
-  return new Redactor(value, options).run() as RedactResult<T>;
+  const first = new Redactor(value, options, new Map());
+  const result = first.run();
+  // Numbering started at 1, which is right unless the value already held placeholders (promote re-redacting
+  // a captured run): then redo it numbered after them. Checking during the walk saves a pass in the usual case.
+  if (first.sawPlaceholder && result.records.length > 0) {
+    return new Redactor(value, options, existingCounters(value)).run() as RedactResult<T>;
+  }
+  return result as RedactResult<T>;
 }
 
 interface CompiledPointer {
@@ -60,15 +67,21 @@ class Redactor {
   private readonly pointers: CompiledPointer[];
   private readonly userKeys = new Map<string, { name: string; label: string }>();
   private readonly keyNames: boolean;
+  /** User regexes may match anything, so keys made of letters are scanned too when there are any. */
+  private readonly userPatterns: boolean;
   /** secret → placeholder, across rules, so a value has one placeholder wherever it was found. */
   private readonly placeholders = new Map<string, string>();
   private readonly records = new Map<string, RedactionRecord>();
   private readonly swept = new Set<string>();
-  private counters: Map<string, number> | undefined;
+  private readonly scanned = new Map<string, { out: string; placeholders: string[] }>();
+  /** Set when the walk met text containing `<<`: numbering may then have to continue after existing placeholders. */
+  sawPlaceholder = false;
 
   constructor(
     private readonly root: Json,
     options: RedactOptions,
+    /** Last number used per label. */
+    private readonly counters: Map<string, number>,
   ) {
     const disabled = new Set(options.disable ?? []);
     this.patterns = BUILT_IN_RULES.filter((rule) => !disabled.has(rule.name));
@@ -82,6 +95,7 @@ class Redactor {
       } else throw new TypeError(`redact: rule ${JSON.stringify(rule)} needs a pattern, a pointer or a key`);
     }
     this.keyNames = options.keyNames ?? true;
+    this.userPatterns = this.patterns.some((rule) => rule.name.startsWith('user:'));
   }
 
   run(): RedactResult {
@@ -90,6 +104,10 @@ class Redactor {
     return { value, records: [...this.records.values()] };
   }
 
+  /*
+   * `path` is one mutable stack (push before a child, pop after) and containers are copied only when a
+   * child changed: most of a run holds no secret, so this walk mostly reads and allocates almost nothing.
+   */
   private walk(value: Json, path: string[]): Json {
     if (this.pointers.length > 0) {
       const rule = this.pointers.find((p) => pointerMatches(p.segments, path));
@@ -97,38 +115,75 @@ class Redactor {
     }
     if (typeof value === 'string') return this.scan(value, path);
     if (value === null || typeof value !== 'object') return value;
-    if (Array.isArray(value)) return value.map((item, i) => this.walk(item, [...path, String(i)]));
-    const out: JsonObject = {};
-    for (const [rawKey, item] of Object.entries(value)) {
-      const key = rawKey.length >= MIN_SCANNED_LENGTH ? this.scanKey(rawKey, path) : rawKey;
-      const childPath = [...path, key];
-      const byKey = this.keyRule(rawKey);
-      out[key] = byKey ? this.replaceWhole(item, childPath, byKey.name, byKey.label) : this.walk(item, childPath);
+    if (Array.isArray(value)) {
+      let copy: Json[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i]!;
+        path.push(String(i));
+        const next = this.walk(item, path);
+        path.pop();
+        if (next !== item) copy ??= value.slice(0, i);
+        if (copy) copy[i] = next;
+      }
+      return copy ?? value;
     }
-    return out;
+    let copy: JsonObject | undefined;
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const rawKey = keys[i]!;
+      const item = value[rawKey]!;
+      if (!this.sawPlaceholder && rawKey.includes('<<')) this.sawPlaceholder = true;
+      const key = rawKey.length >= MIN_SCANNED_LENGTH && (this.userPatterns || mayHoldSecret(rawKey)) ? this.scanKey(rawKey, path) : rawKey;
+      path.push(key);
+      const byKey = this.keyRule(rawKey);
+      const next = byKey ? this.replaceWhole(item, path, byKey.name, byKey.label) : this.walk(item, path);
+      path.pop();
+      if ((next !== item || key !== rawKey) && !copy) {
+        copy = {};
+        for (let j = 0; j < i; j++) copy[keys[j]!] = value[keys[j]!]!;
+      }
+      if (copy) copy[key] = next;
+    }
+    return copy ?? value;
   }
 
   private keyRule(key: string): { name: string; label: string } | undefined {
-    const normalized = normalizeKey(key);
-    const user = this.userKeys.get(normalized);
-    if (user) return user;
-    if (this.keyNames && isSecretKeyName(normalized)) return { name: 'key-name', label: labelFrom(key) };
-    return undefined;
+    if (this.userKeys.size > 0) {
+      const user = this.userKeys.get(normalizeKey(key));
+      if (user) return user;
+    }
+    return this.keyNames ? secretKeyRule(key) : undefined;
   }
 
   /** Replaces a value as a whole (secret key, user pointer). Empty values and placeholders stay. */
   private replaceWhole(value: Json, path: string[], rule: string, label: string): Json {
     if (value === null || typeof value === 'boolean' || value === '') return value;
-    if (typeof value === 'string' && WHOLE_PLACEHOLDER.test(value)) return value;
     const secret = typeof value === 'string' ? value : JSON.stringify(value);
+    if (secret.includes('<<')) {
+      this.sawPlaceholder = true;
+      if (WHOLE_PLACEHOLDER.test(secret)) return value;
+    }
     if (typeof value === 'string' && value.length >= MIN_SWEPT_LENGTH) this.swept.add(value);
     return this.placeholderFor(secret, rule, label, path);
   }
 
+  /**
+   * Replaces pattern matches in one string. Results are cached per distinct text: a run repeats the same
+   * strings (the user's message in the input and again in every model request), and a repeat costs only
+   * its pointers.
+   */
   private scan(text: string, path: string[]): string {
     if (text.length < MIN_SCANNED_LENGTH) return text;
+    if (!this.sawPlaceholder && text.includes('<<')) this.sawPlaceholder = true;
+    const cached = this.scanned.get(text);
+    if (cached) {
+      for (const placeholder of cached.placeholders) this.addPointer(placeholder, this.records.get(placeholder)!.rule, path);
+      return cached.out;
+    }
+    const placeholders: string[] = [];
     let out = text;
     for (const rule of this.patterns) {
+      if (rule.hint && !rule.hint(out)) continue;
       rule.pattern.lastIndex = 0;
       if (!rule.pattern.test(out)) continue;
       rule.pattern.lastIndex = 0;
@@ -136,9 +191,12 @@ class Redactor {
         if (rule.accept && !rule.accept(match)) return match;
         if (WHOLE_PLACEHOLDER.test(match)) return match;
         if (rule.contextual && match.length >= MIN_SWEPT_LENGTH) this.swept.add(match);
-        return this.placeholderFor(match, rule.name, rule.label, path);
+        const placeholder = this.placeholderFor(match, rule.name, rule.label, path);
+        placeholders.push(placeholder);
+        return placeholder;
       });
     }
+    this.scanned.set(text, { out, placeholders });
     return out;
   }
 
@@ -147,6 +205,7 @@ class Redactor {
     const found: { secret: string; rule: string; label: string }[] = [];
     let out = key;
     for (const rule of this.patterns) {
+      if (rule.hint && !rule.hint(out)) continue;
       rule.pattern.lastIndex = 0;
       out = out.replace(rule.pattern, (match: string) => {
         if ((rule.accept && !rule.accept(match)) || WHOLE_PLACEHOLDER.test(match)) return match;
@@ -176,8 +235,6 @@ class Redactor {
   }
 
   private nextNumber(label: string): number {
-    // Numbering continues after placeholders already present, so a second pass cannot reuse a number.
-    this.counters ??= existingCounters(this.root);
     const next = (this.counters.get(label) ?? 0) + 1;
     this.counters.set(label, next);
     return next;
@@ -187,9 +244,20 @@ class Redactor {
   private sweep(value: Json, path: string[]): Json {
     if (typeof value === 'string') return this.sweepString(value, path);
     if (value === null || typeof value !== 'object') return value;
-    if (Array.isArray(value)) return value.map((item, i) => this.sweep(item, [...path, String(i)]));
+    if (Array.isArray(value)) {
+      return value.map((item, i) => {
+        path.push(String(i));
+        const next = this.sweep(item, path);
+        path.pop();
+        return next;
+      });
+    }
     const out: JsonObject = {};
-    for (const [key, item] of Object.entries(value)) out[key] = this.sweep(item, [...path, key]);
+    for (const key of Object.keys(value)) {
+      path.push(key);
+      out[key] = this.sweep(value[key]!, path);
+      path.pop();
+    }
     return out;
   }
 
@@ -210,6 +278,32 @@ class Redactor {
       return placeholder;
     });
   }
+}
+
+/*
+ * Object keys repeat across every run a process captures, so the verdict per key is cached (bounded, so
+ * data-shaped keys such as ids cannot grow it without limit).
+ */
+const KEY_RULE_CACHE = new Map<string, { name: string; label: string } | null>();
+const KEY_RULE_CACHE_LIMIT = 10_000;
+
+function secretKeyRule(key: string): { name: string; label: string } | undefined {
+  let rule = KEY_RULE_CACHE.get(key);
+  if (rule === undefined) {
+    rule = isSecretKeyName(normalizeKey(key)) ? { name: 'key-name', label: labelFrom(key) } : null;
+    if (KEY_RULE_CACHE.size >= KEY_RULE_CACHE_LIMIT) KEY_RULE_CACHE.clear();
+    KEY_RULE_CACHE.set(key, rule);
+  }
+  return rule ?? undefined;
+}
+
+/** Keys made only of letters and `_`/`$` (nearly all keys) cannot hold any secret the rules look for. */
+function mayHoldSecret(key: string): boolean {
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i) | 0x20; // folds A-Z onto a-z; `_` (0x5f) and `$` (0x24) map to 0x7f and 0x24
+    if (!((c >= 0x61 && c <= 0x7a) || c === 0x7f || c === 0x24)) return true;
+  }
+  return false;
 }
 
 function compileUserPattern(rule: { name: string; pattern: RegExp | string }): PatternRule {
@@ -243,15 +337,32 @@ export function toPointer(path: readonly string[]): string {
   return out;
 }
 
+/*
+ * Numbers already used by placeholders in the value, so new ones continue after them. A walk that only
+ * looks for `<<` in strings and keys: several times cheaper than `JSON.stringify` on a run, which has to
+ * escape-check every character.
+ */
 function existingCounters(root: Json): Map<string, number> {
   const counters = new Map<string, number>();
-  const text = JSON.stringify(root);
-  if (!text.includes('<<')) return counters;
-  for (const match of text.matchAll(PLACEHOLDER)) {
-    const label = match[1]!;
-    const n = Number(match[2]);
-    if (n > (counters.get(label) ?? 0)) counters.set(label, n);
-  }
+  const note = (text: string): void => {
+    if (!text.includes('<<')) return;
+    for (const match of text.matchAll(PLACEHOLDER)) {
+      const label = match[1]!;
+      const n = Number(match[2]);
+      if (n > (counters.get(label) ?? 0)) counters.set(label, n);
+    }
+  };
+  const visit = (value: Json): void => {
+    if (typeof value === 'string') note(value);
+    else if (Array.isArray(value)) for (const item of value) visit(item);
+    else if (value !== null && typeof value === 'object') {
+      for (const key of Object.keys(value)) {
+        note(key);
+        visit(value[key]!);
+      }
+    }
+  };
+  visit(root);
   return counters;
 }
 

@@ -44,7 +44,8 @@ export function directorySink(dir: string = DEFAULT_RUNS_DIR): RunSink {
       const file = join(dir, runFileName(run));
       const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       try {
-        await writeFile(temp, `${JSON.stringify(run, null, 2)}\n`);
+        // Compact: runs are machine-read (promote, replay); the case written from one is the file people read.
+        await writeFile(temp, `${JSON.stringify(run)}\n`);
         await rename(temp, file);
       } catch (error) {
         await rm(temp, { force: true }).catch(() => {});
