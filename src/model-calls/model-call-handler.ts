@@ -74,6 +74,8 @@ export class ModelCallHandler {
     const hit = await cache.get(key);
     if (hit) {
       this.#hits++;
+      // A run answered wholly from the cache spent nothing: say $0 rather than leave the cost unknown.
+      this.#costUsd ??= 0;
       const event = this.#event(call, hit.response, hit.model ?? call.model);
       const saved = costOf(event.model, hit.response.usage, this.#prices);
       if (saved !== undefined) this.#savedUsd = (this.#savedUsd ?? 0) + saved;
