@@ -93,6 +93,18 @@ describe('terminal reporter', () => {
     expect(plain.text()).not.toContain('running');
   });
 
+  test('a class with many cases lists 30 and counts the rest, unless verbose', async () => {
+    const cases = Array.from({ length: 100 }, (_, i) =>
+      compared(caseResult({ suite: 's', id: `c${String(i).padStart(3, '0')}`, status: 'failed', attempts: [attempt('failed', [failedAssertion('a', 'contains', 'no')], [])] }), 'still-failing', 'x'),
+    );
+    const text = (await runReporter(comparisonOf(cases))).text();
+    expect(text.split('\n').filter((l) => l.startsWith('  ✗ s/c'))).toHaveLength(30);
+    expect(text).toMatch(/\n {2}… and 70 more \(every case is in the results file/);
+    const verbose = (await runReporter(comparisonOf(cases), { verbose: true })).text();
+    expect(verbose.split('\n').filter((l) => l.startsWith('  ✗ s/c'))).toHaveLength(100);
+    expect(verbose).not.toContain('more (every case');
+  });
+
   test('5,000 cases are written in a few chunks and fast', async () => {
     const cases = Array.from({ length: 5000 }, (_, i) =>
       compared(caseResult({ suite: `s${i % 10}`, id: `case-${i}`, status: 'passed', attempts: [attempt('passed', [passedAssertion('ok')], [])] }), 'passing', 'passed'),

@@ -136,13 +136,11 @@ function renderTerminalSummary({ comparison, results }: RunEndInfo, style: Summa
     out.push(c.bold(paint(heading)));
     if (verdict === 'passing' && !style.verbose) continue;
     const detailed = verdict === 'regressed' || verdict === 'fixed' || verdict === 'errored' || verdict === 'still-failing';
-    for (const compared of cases) {
-      const head = compared.head;
-      const title = head?.title && head.title !== compared.key ? `  ${c.dim(sanitizeForTerminal(truncate(head.title, 80)))}` : '';
-      const rate = head ? `  ${formatPassRate(head.passes, head.attempts.length)}` : '';
-      out.push(`  ${head ? style.symbol(head.status) : '-'} ${sanitizeForTerminal(compared.key)}${rate}${title}`);
-      if (detailed && head) out.push(...caseDetails(compared, head, style));
-    }
+    // A suite of thousands must not print thousands of detail blocks: the results file has them all.
+    const shown = style.verbose ? cases : cases.slice(0, MAX_LISTED_PER_CLASS);
+    out.push(...listCases(shown, detailed, style));
+    const more = cases.length - shown.length;
+    if (more > 0) out.push(`  ${c.dim(`… and ${more} more (every case is in the results file; the terminal reporter's "verbose" option lists them all)`)}`);
   }
   const counts = countVerdicts(comparison.cases);
   const usage = formatUsage(results.totals);
@@ -152,6 +150,21 @@ function renderTerminalSummary({ comparison, results }: RunEndInfo, style: Summa
     '',
   );
   return out.join('\n');
+}
+
+const MAX_LISTED_PER_CLASS = 30;
+
+function listCases(cases: readonly ComparedCase[], detailed: boolean, style: SummaryStyle): string[] {
+  const c = style.palette;
+  const out: string[] = [];
+  for (const compared of cases) {
+    const head = compared.head;
+    const title = head?.title && head.title !== compared.key ? `  ${c.dim(sanitizeForTerminal(truncate(head.title, 80)))}` : '';
+    const rate = head ? `  ${formatPassRate(head.passes, head.attempts.length)}` : '';
+    out.push(`  ${head ? style.symbol(head.status) : '-'} ${sanitizeForTerminal(compared.key)}${rate}${title}`);
+    if (detailed && head) out.push(...caseDetails(compared, head, style));
+  }
+  return out;
 }
 
 function caseDetails(compared: ComparedCase, head: CaseResult, style: SummaryStyle): string[] {
