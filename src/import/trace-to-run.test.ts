@@ -213,10 +213,10 @@ async function aiSdkTrace(telemetry: { recordInputs?: boolean; recordOutputs?: b
     system: SYSTEM,
     prompt: 'Where is A-1043? Refund it.',
     tools: {
-      lookup_order: tool({ inputSchema: jsonSchema<{ orderId: string }>({ type: 'object', properties: { orderId: { type: 'string' } } }), execute: async ({ orderId }) => ({ orderId, status: 'shipped' }) }),
+      lookup_order: tool({ inputSchema: jsonSchema<{ orderId: string }>({ type: 'object', properties: { orderId: { type: 'string' } } }), execute: async ({ orderId }: { orderId: string }): Promise<{ orderId: string; status: string }> => ({ orderId, status: 'shipped' }) }),
       issue_refund: tool({
         inputSchema: jsonSchema<{ orderId: string }>({ type: 'object', properties: { orderId: { type: 'string' } } }),
-        execute: async () => {
+        execute: async (): Promise<{ refunded: boolean }> => {
           throw new Error('card issuer declined the refund');
         },
       }),
