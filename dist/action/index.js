@@ -27625,6 +27625,7 @@ async function runBaseSide(options) {
     await git("fetch", "--no-tags", "--depth=1", "origin", baseSha);
   }
   rmSync2(worktree, { recursive: true, force: true });
+  await git("worktree", "prune");
   await git("worktree", "add", "--detach", worktree, baseSha);
   const checkoutMs = performance.now() - started;
   try {
@@ -27811,8 +27812,7 @@ function readEventContext(env) {
     pullRequest: {
       number: pr.number,
       baseSha: pr.base.sha,
-      headSha: pr.head.sha,
-      fromFork: pr.head.repo?.full_name !== pr.base.repo?.full_name
+      headSha: pr.head.sha
     }
   };
 }

@@ -58,7 +58,9 @@ export async function runBaseSide(options: BaseRunOptions): Promise<{ results: R
     log(`Base commit ${baseSha.slice(0, 12)} is not in this checkout; fetching it.`);
     await git('fetch', '--no-tags', '--depth=1', 'origin', baseSha);
   }
+  // A run that died before its cleanup leaves the folder, or git's record of it; clear both first.
   rmSync(worktree, { recursive: true, force: true });
+  await git('worktree', 'prune');
   await git('worktree', 'add', '--detach', worktree, baseSha);
   const checkoutMs = performance.now() - started;
 

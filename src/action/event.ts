@@ -5,8 +5,6 @@ export interface PullRequestInfo {
   number: number;
   baseSha: string;
   headSha: string;
-  /** True when the PR comes from another repository: its workflow token is read-only. */
-  fromFork: boolean;
 }
 
 /** The repository and, when the event is about a pull request, the PR. */
@@ -20,8 +18,8 @@ export interface EventContext {
 interface PullRequestPayload {
   pull_request?: {
     number?: number;
-    base?: { sha?: string; repo?: { full_name?: string } };
-    head?: { sha?: string; repo?: { full_name?: string } | null };
+    base?: { sha?: string };
+    head?: { sha?: string };
   };
 }
 
@@ -53,7 +51,6 @@ export function readEventContext(env: Record<string, string | undefined>): Event
       number: pr.number,
       baseSha: pr.base.sha,
       headSha: pr.head.sha,
-      fromFork: pr.head.repo?.full_name !== pr.base.repo?.full_name,
     },
   };
 }
