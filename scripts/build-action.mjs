@@ -26,8 +26,10 @@ await esbuild.build({
   format: 'esm',
   platform: 'node',
   target: 'node24',
-  // Deterministic output: no source maps or metafile (both would embed paths), licences kept at the end.
+  // Deterministic output: no source maps or metafile (both would embed paths), licences kept at the end, and
+  // module ids taken from the path as installed, so a symlinked node_modules builds the same bytes.
   legalComments: 'eof',
+  preserveSymlinks: true,
   logLevel: 'warning',
   // Handlebars and other CommonJS dependencies call require(); an ESM bundle has none unless we make one.
   banner: { js: "import { createRequire as __actionCreateRequire } from 'node:module'; const require = __actionCreateRequire(import.meta.url);" },
