@@ -172,8 +172,8 @@ function caseDetails(compared: ComparedCase, head: CaseResult, style: SummarySty
   const max = style.verbose ? 2000 : 160;
   const lines: string[] = [];
   const clean = (text: string, limit = max): string => sanitizeForTerminal(truncate(text, limit)).replace(/\n/g, ' ');
-  const error = head.error ?? representativeAttempt(head)?.error;
   const attempt = representativeAttempt(head);
+  const error = head.error ?? attempt?.error;
   if (error) lines.push(`      ${c.magenta('error')} ${clean(`${error.code}: ${error.message}`)}`);
   if (attempt?.divergence) lines.push(`      ${c.yellow('diverged')} ${clean(attempt.divergence.message)}`);
   if (compared.verdict !== 'fixed') {
