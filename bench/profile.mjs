@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureWorkspace } from './generate.mjs';
+import { printProfile } from './profile-summary.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const root = join(benchDir, '..');
@@ -33,65 +34,14 @@ const child = spawnSync(
 const wall = performance.now() - t0;
 console.log(`rehearse run on ${n} cases under --cpu-prof: ${wall.toFixed(0)} ms wall (profiling inflates it), exit ${child.status}`);
 
+// Functions whose first and last appearance on the stack shows the run's phases on a timeline.
+const MILESTONES = ['discoverCaseFiles', 'superviseWorkers', 'loadAgent', 'loadSelectedCases', 'runAll', 'onCaseResult', 'compareRuns', 'writeResults', 'onRunEnd'];
 const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile')).sort();
 for (const file of files) {
   const profile = JSON.parse(readFileSync(join(profDir, file), 'utf8'));
   // Node names them CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0 is the main thread.
   const thread = file.split('.')[4] === '0' ? 'main thread' : `worker thread ${file.split('.')[4]}`;
-  summarise(profile, thread);
+  printProfile(profile, `${thread}, started ${((profile.startTime - spawnedUs) / 1000).toFixed(0)} ms after spawn`, { root, top, originUs: spawnedUs, milestones: MILESTONES });
 }
 if (!argv.includes('--keep')) rmSync(profDir, { recursive: true, force: true });
 else console.log(`profiles kept in ${profDir} (open them in Chrome DevTools > Performance)`);
-
-function summarise(profile, thread) {
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const parent = new Map();
-  for (const node of profile.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
-  const selfUs = new Map();
-  const first = new Map();
-  const last = new Map();
-  let now = profile.startTime;
-  const total = profile.endTime - profile.startTime;
-  profile.samples.forEach((id, i) => {
-    now += profile.timeDeltas[i] ?? 0;
-    const dt = profile.timeDeltas[i + 1] ?? 0;
-    selfUs.set(id, (selfUs.get(id) ?? 0) + dt);
-    // Milestones: every function on the stack of this sample was running at `now`.
-    for (let at = id; at !== undefined; at = parent.get(at)) {
-      const key = frameKey(byId.get(at).callFrame);
-      if (!first.has(key)) first.set(key, now);
-      last.set(key, now);
-    }
-  });
-  const byFunction = new Map();
-  const byFile = new Map();
-  for (const [id, us] of selfUs) {
-    const frame = byId.get(id).callFrame;
-    const key = frameKey(frame);
-    byFunction.set(key, (byFunction.get(key) ?? 0) + us);
-    const fileKey = shortUrl(frame.url) || `(${frame.functionName || 'native'})`;
-    byFile.set(fileKey, (byFile.get(fileKey) ?? 0) + us);
-  }
-  const idle = byFunction.get('(idle)') ?? 0;
-  console.log(`\n== ${thread}: ${(total / 1000).toFixed(0)} ms profiled, started ${((profile.startTime - spawnedUs) / 1000).toFixed(0)} ms after spawn, ${(idle / 1000).toFixed(0)} ms idle`);
-  console.log(`-- self time by file`);
-  for (const [key, us] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`${(us / 1000).toFixed(1).padStart(8)} ms  ${key}`);
-  console.log(`-- self time by function (top ${top})`);
-  for (const [key, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${(us / 1000).toFixed(1).padStart(8)} ms  ${key}`);
-  console.log(`-- milestones (ms after spawn: first .. last sample seen on the stack)`);
-  const milestones = ['discoverCaseFiles', 'superviseWorkers', 'loadSelectedCases', 'loadCaseFile', 'runAll', 'runCase', 'onCaseResult', 'compareRuns', 'writeResults', 'onRunEnd', 'loadAgent'];
-  for (const [key, at] of [...first].sort((a, b) => a[1] - b[1])) {
-    if (!milestones.some((m) => key.startsWith(`${m} `))) continue;
-    console.log(`${((at - spawnedUs) / 1000).toFixed(0).padStart(6)} .. ${((last.get(key) - spawnedUs) / 1000).toFixed(0).padStart(6)}  ${key}`);
-  }
-}
-
-function frameKey(frame) {
-  const name = frame.functionName || '(anonymous)';
-  if (!frame.url) return name;
-  return `${name} ${shortUrl(frame.url)}:${frame.lineNumber + 1}`;
-}
-
-function shortUrl(url) {
-  return url.replace(/^file:\/\//, '').replace(root + '/', '').replace(/^node:/, 'node:');
-}

@@ -42,6 +42,9 @@ for (const n of sizes) {
   workspaces.set(n, ensureWorkspace(work, n, root));
 }
 
+log('preparing 1 case with a TypeScript agent');
+const tsWorkspace = ensureWorkspace(work, 1, root, { typescript: true });
+
 const subjects = [{ name: 'node -e 0', kind: 'yardstick', args: ['-e', '0'], k: kCold, expectStatus: 0 }];
 for (const n of sizes) {
   const ws = workspaces.get(n);
@@ -70,6 +73,20 @@ for (const n of sizes) {
     check: (run) => checkRehearseRun(run, out, n),
   });
 }
+
+// The cold start most users see: a TypeScript agent, which needs rehearse's loader hooks (their transpile
+// cache is warm after the warm-up run, as on a developer's machine).
+const tsOut = join(work, 'out', 'results-1-ts.json');
+subjects.push({
+  name: 'rehearse ts 1',
+  kind: 'rehearse-ts',
+  n: 1,
+  k: kCold,
+  cwd: tsWorkspace.dir,
+  args: [join(root, 'bin', 'rehearse.js'), 'run', '--config', 'rehearse.config.json', '--out', tsOut, '--reporter', 'terminal'],
+  expectStatus: 0,
+  check: (run) => checkRehearseRun(run, tsOut, 1),
+});
 
 const loadBefore = loadavg()[0];
 const started = performance.now();
