@@ -1,4 +1,4 @@
-import type { AttemptResult, CaseResult, Json, TimelineEvent, TrajectoryStep } from '../model/index.js';
+import type { AttemptResult, CaseResult, Json, TrajectoryStep } from '../model/index.js';
 
 /** Where a replayed tool sequence first departs from the recorded one. Steps are 0-based indexes. */
 export interface TrajectoryDeparture {
@@ -30,11 +30,6 @@ export function replayedTrajectory(attempt: Pick<AttemptResult, 'timeline' | 'di
     }
   }
   return steps;
-}
-
-/** The recorded tool calls from a case timeline, for callers that have the case rather than its result. */
-export function recordedTrajectoryOf(timeline: TimelineEvent[]): TrajectoryStep[] {
-  return replayedTrajectory({ timeline });
 }
 
 /** Compares two tool sequences step by step; undefined when they are the same. */
