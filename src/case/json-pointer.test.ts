@@ -45,6 +45,12 @@ describe('JSON pointers (RFC 6901)', () => {
     expect(args).toEqual(before);
   });
 
+  test('several slots of one array name the original positions, whatever order they are listed in', () => {
+    expect(omitPointers({ list: ['a', 'b', 'c'] }, ['/list/0', '/list/1'])).toEqual({ list: ['c'] });
+    expect(omitPointers({ list: ['a', 'b', 'c'] }, ['/list/2', '/list/0', '/list/0'])).toEqual({ list: ['b'] });
+    expect(omitPointers({ list: [{ x: 1, y: 1 }, { x: 2, y: 2 }] }, ['/list/0', '/list/1/x'])).toEqual({ list: [{ y: 2 }] });
+  });
+
   test('ignores pointers that do not exist, so one list can serve differently shaped calls', () => {
     expect(omitPointers({ a: 1 }, ['/b', '/a/c', '/x/y/z'])).toEqual({ a: 1 });
     expect(omitPointers([1, 2], ['/5', '/-1'])).toEqual([1, 2]);

@@ -43,6 +43,9 @@ export function getAtPointer(value: unknown, pointer: string): unknown {
 export function omitPointers(value: unknown, pointers: readonly string[]): unknown {
   if (pointers.length === 0) return value;
   const copy = structuredClone(value);
+  // Every place is found before anything is removed, and array slots go highest index first, so removing
+  // one does not shift what another pointer names (`/list/0` and `/list/1` remove the first two items).
+  const slots: { array: unknown[]; index: number }[] = [];
   for (const pointer of pointers) {
     const tokens = parsePointer(pointer);
     const last = tokens.pop();
@@ -50,11 +53,13 @@ export function omitPointers(value: unknown, pointers: readonly string[]): unkno
     const parent = getAtPointer(copy, toPointer(tokens));
     if (parent === null || typeof parent !== 'object') continue;
     if (Array.isArray(parent)) {
-      const index = Number(last);
-      if (Number.isInteger(index) && index >= 0 && index < parent.length) parent.splice(index, 1);
+      const index = /^(0|[1-9]\d*)$/.test(last) ? Number(last) : -1;
+      if (index >= 0 && index < parent.length && !slots.some((s) => s.array === parent && s.index === index)) slots.push({ array: parent, index });
     } else {
       delete (parent as Record<string, unknown>)[last];
     }
   }
+  slots.sort((a, b) => b.index - a.index);
+  for (const { array, index } of slots) array.splice(index, 1);
   return copy;
 }

@@ -210,7 +210,8 @@ describe('colour', () => {
       child.on('close', (code) => resolve({ code, stdout, stderr: '' }));
     });
   }
-  const hasScript = existsSync('/usr/bin/script') || existsSync('/bin/script');
+  // util-linux `script` (Linux CI runners); BSD/macOS `script` takes other flags.
+  const hasScript = process.platform === 'linux' && (existsSync('/usr/bin/script') || existsSync('/bin/script'));
 
   test.runIf(hasScript)('a terminal gets colours, and NO_COLOR turns them off', async () => {
     const [coloured, plain] = await Promise.all([inTerminal({}), inTerminal({ NO_COLOR: '1' })]);
