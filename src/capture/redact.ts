@@ -1,6 +1,17 @@
 import type { Json, JsonObject } from '../model/json.js';
 import type { RedactionRecord } from '../model/case.js';
-import { BUILT_IN_RULES, isSecretKeyName, labelFrom, normalizeKey, type PatternRule } from './redact-rules.js';
+import { BUILT_IN_RULES, labelFrom, normalizeKey, type PatternRule } from './redact-rules.js';
+import {
+  compilePointer,
+  compileUserPattern,
+  escapeRegExp,
+  existingCounters,
+  mayHoldSecret,
+  pointerMatches,
+  secretKeyRule,
+  toPointer,
+  type CompiledPointer,
+} from './redact-helpers.js';
 
 /** A user rule: a regex over strings, a JSON pointer whose value goes whole, or a key name whose values go whole. */
 export type RedactionRule =
@@ -28,7 +39,6 @@ export interface RedactResult<T = Json> {
 }
 
 /** Matches placeholders this module writes; they are never redacted again, which makes redaction idempotent. */
-const PLACEHOLDER = /<<([A-Z0-9_]+)_(\d+)>>/g;
 const WHOLE_PLACEHOLDER = /^<<[A-Z0-9_]+_\d+>>$/;
 /** Shorter strings cannot hold any built-in secret (the shortest, an email, is `a@b.co`). */
 const MIN_SCANNED_LENGTH = 6;
@@ -56,11 +66,6 @@ export function redact<T extends Json>(value: T, options: RedactOptions = {}): R
   return result as RedactResult<T>;
 }
 
-interface CompiledPointer {
-  segments: string[];
-  name: string;
-  label: string;
-}
 
 class Redactor {
   private readonly patterns: PatternRule[];
@@ -280,92 +285,4 @@ class Redactor {
   }
 }
 
-/*
- * Object keys repeat across every run a process captures, so the verdict per key is cached (bounded, so
- * data-shaped keys such as ids cannot grow it without limit).
- */
-const KEY_RULE_CACHE = new Map<string, { name: string; label: string } | null>();
-const KEY_RULE_CACHE_LIMIT = 10_000;
-
-function secretKeyRule(key: string): { name: string; label: string } | undefined {
-  let rule = KEY_RULE_CACHE.get(key);
-  if (rule === undefined) {
-    rule = isSecretKeyName(normalizeKey(key)) ? { name: 'key-name', label: labelFrom(key) } : null;
-    if (KEY_RULE_CACHE.size >= KEY_RULE_CACHE_LIMIT) KEY_RULE_CACHE.clear();
-    KEY_RULE_CACHE.set(key, rule);
-  }
-  return rule ?? undefined;
-}
-
-/** Keys made only of letters and `_`/`$` (nearly all keys) cannot hold any secret the rules look for. */
-function mayHoldSecret(key: string): boolean {
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i) | 0x20; // folds A-Z onto a-z; `_` (0x5f) and `$` (0x24) map to 0x7f and 0x24
-    if (!((c >= 0x61 && c <= 0x7a) || c === 0x7f || c === 0x24)) return true;
-  }
-  return false;
-}
-
-function compileUserPattern(rule: { name: string; pattern: RegExp | string }): PatternRule {
-  const source = rule.pattern;
-  const pattern =
-    typeof source === 'string'
-      ? new RegExp(source, 'g')
-      : new RegExp(source.source, source.flags.includes('g') ? source.flags : `${source.flags}g`);
-  return { name: `user:${rule.name}`, label: labelFrom(rule.name), pattern, contextual: true };
-}
-
-function compilePointer(pointer: string, name: string | undefined): CompiledPointer {
-  if (pointer !== '' && !pointer.startsWith('/')) {
-    throw new TypeError(`redact: pointer rule '${pointer}' must be a JSON pointer starting with '/' (e.g. /input/customer/address)`);
-  }
-  const segments = pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  const ruleName = name ?? segments[segments.length - 1] ?? 'redacted';
-  return { segments, name: `user:${name ?? pointer}`, label: labelFrom(ruleName === '*' ? 'redacted' : ruleName) };
-}
-
-function pointerMatches(segments: string[], path: string[]): boolean {
-  if (segments.length !== path.length) return false;
-  for (let i = 0; i < segments.length; i++) if (segments[i] !== '*' && segments[i] !== path[i]) return false;
-  return true;
-}
-
-/** RFC 6901: `~` → `~0`, `/` → `~1`. */
-export function toPointer(path: readonly string[]): string {
-  let out = '';
-  for (const segment of path) out += `/${segment.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-  return out;
-}
-
-/*
- * Numbers already used by placeholders in the value, so new ones continue after them. A walk that only
- * looks for `<<` in strings and keys: several times cheaper than `JSON.stringify` on a run, which has to
- * escape-check every character.
- */
-function existingCounters(root: Json): Map<string, number> {
-  const counters = new Map<string, number>();
-  const note = (text: string): void => {
-    if (!text.includes('<<')) return;
-    for (const match of text.matchAll(PLACEHOLDER)) {
-      const label = match[1]!;
-      const n = Number(match[2]);
-      if (n > (counters.get(label) ?? 0)) counters.set(label, n);
-    }
-  };
-  const visit = (value: Json): void => {
-    if (typeof value === 'string') note(value);
-    else if (Array.isArray(value)) for (const item of value) visit(item);
-    else if (value !== null && typeof value === 'object') {
-      for (const key of Object.keys(value)) {
-        note(key);
-        visit(value[key]!);
-      }
-    }
-  };
-  visit(root);
-  return counters;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+export { toPointer };
