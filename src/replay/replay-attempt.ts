@@ -33,8 +33,17 @@ export async function replayAttempt(options: ReplayAttemptOptions): Promise<Repl
     defaultTool: replay?.defaultTool ?? options.defaultTool,
     copyResults: attempt > 1,
   });
-  const controller = new AbortController();
-  const ctx: AgentContext = { caseKey: options.caseKey, attempt, signal: controller.signal, recordable };
+  // Most agents never read the signal, and an AbortController per attempt is measurable at thousands of
+  // cases: it is made on first use.
+  let controller: AbortController | undefined;
+  const ctx: AgentContext = {
+    caseKey: options.caseKey,
+    attempt,
+    get signal() {
+      return (controller ??= new AbortController()).signal;
+    },
+    recordable,
+  };
   const input = attempt > 1 ? structuredClone(caseData.input) : caseData.input;
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
@@ -48,7 +57,7 @@ export async function replayAttempt(options: ReplayAttemptOptions): Promise<Repl
     const running = runWithInterceptor(session, () => options.agent(input, ctx));
     const settled = await Promise.race([running, timeout]);
     if (settled === TIMEOUT) {
-      controller.abort(new Error(`timed out after ${options.timeoutMs} ms`));
+      controller?.abort(new Error(`timed out after ${options.timeoutMs} ms`));
       // The agent keeps running in the background; its late rejections must not surface as unhandled.
       Promise.resolve(running).catch(() => {});
       error = { code: 'AGENT_TIMEOUT', message: `the agent did not finish within ${options.timeoutMs} ms (step ${session.timeline.length})` };

@@ -1,5 +1,5 @@
 import type { ToolMatchPolicy } from '../model/case.js';
-import type { CaseResult, ErrorInfo } from '../model/result.js';
+import type { ErrorInfo } from '../model/result.js';
 
 /** A case file as the run knows it before it is read. */
 export interface CaseFileRef {
@@ -41,7 +41,12 @@ export interface WorkerJob {
 export type WorkerMessage =
   /** After reading the cases: which of `indices` were selected (the others are left out of the run). */
   | { type: 'selected'; indices: number[] }
-  | { type: 'results'; results: { index: number; result: CaseResult }[] }
+  /**
+   * Finished cases, each serialized once in the worker: the main thread parses them for reporters and
+   * writes the same text into the results file, instead of cloning objects across threads and then
+   * stringifying them again.
+   */
+  | { type: 'results'; indices: number[]; texts: string[] }
   /** The agent could not be loaded: every case is errored with this. */
   | { type: 'agent-failed'; error: ErrorInfo }
   /** Something threw outside any case (the agent's background work); the run goes on. */

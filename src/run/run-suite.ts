@@ -6,7 +6,7 @@ import type { CaseResult, RunResults, RunTotals } from '../model/result.js';
 import { RESULTS_FORMAT, RESULTS_VERSION } from '../model/result.js';
 import { DEFAULT_CASE_PATTERNS, discoverCaseFiles, displayPath, suiteOf } from '../case/discover.js';
 import { compareRuns } from '../compare/compare.js';
-import { writeResults } from '../report/results-file.js';
+import { writeResultsText } from '../report/results-file.js';
 import type { CaseFileRef, CaseSelection } from './protocol.js';
 import { superviseWorkers } from './supervise.js';
 import { addUsage } from './usage.js';
@@ -55,7 +55,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
   const concurrency = options.concurrency ?? config.concurrency ?? 8;
   const repeat = options.repeat ?? config.repeat ?? 1;
   const reporter = options.reporter ?? {};
-  const byIndex = new Map<number, CaseResult>();
+  const byIndex = new Map<number, { result: CaseResult; text: string }>();
 
   await superviseWorkers({
     job: {
@@ -74,16 +74,25 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
     workerUrl: options.workerUrl,
     hangMs: (config.timeoutMs ?? 30_000) + 2_000,
     onSelected: (indices) => reporter.onRunStart?.({ caseCount: indices.length, repeat, concurrency, cwd }),
-    onResult: (index, result) => {
-      byIndex.set(index, result);
+    onResult: (index, result, text) => {
+      byIndex.set(index, { result, text });
       return reporter.onCaseResult?.(result);
     },
     onWarning: options.onWarning ?? ((message) => process.stderr.write(`rehearse: ${message}\n`)),
   });
 
   // File order, not completion order: results files diff cleanly between runs.
-  const cases = [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)!);
-  markDuplicateKeys(cases);
+  const ordered = [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)!);
+  const cases = ordered.map((entry) => entry.result);
+  const firstByKey = new Map<string, CaseResult>();
+  for (const entry of ordered) {
+    const first = firstByKey.get(entry.result.key);
+    if (!first) firstByKey.set(entry.result.key, entry.result);
+    else {
+      markDuplicate(entry.result, first);
+      entry.text = JSON.stringify(entry.result);
+    }
+  }
   const results: RunResults = {
     format: RESULTS_FORMAT,
     version: RESULTS_VERSION,
@@ -100,24 +109,23 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
     ...(config.thresholds && { thresholds: config.thresholds }),
     ...(config.significance !== undefined && { significance: config.significance }),
   });
-  if (options.out) writeResults(options.out, results);
+  if (options.out) writeResultsText(options.out, serializeResults(results, ordered.map((entry) => entry.text)));
   await reporter.onRunEnd?.({ results, comparison, ...(options.out && { resultsPath: options.out }) });
   return { results, comparison };
 }
 
-/** Two files that declare the same `suite/id` would make comparisons ambiguous: the later one is errored. */
-function markDuplicateKeys(cases: CaseResult[]): void {
-  const seen = new Map<string, string>();
-  for (const result of cases) {
-    const first = seen.get(result.key);
-    if (first === undefined) {
-      seen.set(result.key, result.file);
-      continue;
-    }
-    result.status = 'errored';
-    result.passes = 0;
-    result.error = { code: 'CASE_DUPLICATE', file: result.file, pointer: '/id', message: `case id "${result.id}" is already used by ${first} in suite "${result.suite}"; ids must be unique within a suite` };
-  }
+/** Two files that declare the same `suite/id` would make comparisons ambiguous: every one after the first is errored. */
+function markDuplicate(result: CaseResult, first: CaseResult): void {
+  result.status = 'errored';
+  result.passes = 0;
+  result.error = { code: 'CASE_DUPLICATE', file: result.file, pointer: '/id', message: `case id "${result.id}" is already used by ${first.file} in suite "${result.suite}"; ids must be unique within a suite` };
+}
+
+/** The results document with each case's text as the worker serialized it (same JSON as `JSON.stringify(results)`). */
+function serializeResults(results: RunResults, caseTexts: readonly string[]): string {
+  const { cases: _cases, ...envelope } = results;
+  const head = JSON.stringify({ ...envelope, cases: [] });
+  return `${head.slice(0, -3)}[${caseTexts.join(',')}]}`;
 }
 
 export function totalsOf(cases: readonly CaseResult[]): RunTotals {

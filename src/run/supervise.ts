@@ -13,7 +13,8 @@ export interface SuperviseOptions {
   /** A worker whose event loop is blocked this long is stopped and its running cases marked hung. */
   hangMs: number;
   onSelected(indices: number[]): void | Promise<void>;
-  onResult(index: number, result: CaseResult): void | Promise<void>;
+  /** A finished case, with its JSON text (what the results file holds for it). */
+  onResult(index: number, result: CaseResult, text: string): void | Promise<void>;
   onWarning(message: string): void;
 }
 
@@ -49,17 +50,18 @@ export async function superviseWorkers(options: SuperviseOptions): Promise<void>
         selected = list;
         serially(() => options.onSelected(list));
       },
-      result(index, result) {
+      result(index, text) {
         if (finished.has(index)) return;
         finished.add(index);
-        serially(() => options.onResult(index, result));
+        const result = JSON.parse(text) as CaseResult;
+        serially(() => options.onResult(index, result, text));
       },
       agentFailed(error) {
         for (const index of selected ?? indices) {
           if (finished.has(index)) continue;
           finished.add(index);
           const result = failedCaseResult(options.job, index, error);
-          serially(() => options.onResult(index, result));
+          serially(() => options.onResult(index, result, JSON.stringify(result)));
         }
       },
     });
@@ -71,7 +73,7 @@ export async function superviseWorkers(options: SuperviseOptions): Promise<void>
       for (const index of inFlight) {
         finished.add(index);
         const result = failedCaseResult(options.job, index, end.error);
-        serially(() => options.onResult(index, result));
+        serially(() => options.onResult(index, result, JSON.stringify(result)));
       }
     } else if (inFlight.length > 1) {
       queue.unshift({ indices: inFlight, concurrency: 1 });
@@ -80,7 +82,7 @@ export async function superviseWorkers(options: SuperviseOptions): Promise<void>
       for (const index of indices) {
         finished.add(index);
         const result = failedCaseResult(options.job, index, end.error);
-        serially(() => options.onResult(index, result));
+        serially(() => options.onResult(index, result, JSON.stringify(result)));
       }
       selected = indices;
       serially(() => options.onSelected(indices));
@@ -94,7 +96,7 @@ export async function superviseWorkers(options: SuperviseOptions): Promise<void>
 
 interface WorkerEvents {
   selected(indices: number[]): void;
-  result(index: number, result: CaseResult): void;
+  result(index: number, text: string): void;
   agentFailed(error: ErrorInfo): void;
 }
 
@@ -148,7 +150,7 @@ function runWorker(options: SuperviseOptions, task: Task, on: WorkerEvents): Pro
           on.selected(message.indices);
           break;
         case 'results':
-          for (const { index, result } of message.results) on.result(index, result);
+          for (let i = 0; i < message.indices.length; i++) on.result(message.indices[i]!, message.texts[i]!);
           break;
         case 'agent-failed':
           on.agentFailed(message.error);

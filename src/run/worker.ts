@@ -80,11 +80,15 @@ async function loadSelectedCases(): Promise<PendingCase[]> {
 }
 
 async function runAll(agent: AgentFn, cases: PendingCase[]): Promise<void> {
-  const batch: { index: number; result: CaseResult }[] = [];
+  let indices: number[] = [];
+  let texts: string[] = [];
   let flushScheduled = false;
   const flush = (): void => {
     flushScheduled = false;
-    if (batch.length > 0) send({ type: 'results', results: batch.splice(0) });
+    if (indices.length === 0) return;
+    send({ type: 'results', indices, texts });
+    indices = [];
+    texts = [];
   };
   const settings = {
     timeoutMs: job.timeoutMs,
@@ -111,9 +115,10 @@ async function runAll(agent: AgentFn, cases: PendingCase[]): Promise<void> {
         result = erroredCaseResult(identify(ref), pending.error!);
       }
       Atomics.store(watch, slot, 0);
-      batch.push({ index: pending.index, result });
+      indices.push(pending.index);
+      texts.push(JSON.stringify(result));
       // Batches keep messages few when cases are fast, and the timer keeps progress flowing when they are slow.
-      if (batch.length >= 256) flush();
+      if (indices.length >= 256) flush();
       else if (!flushScheduled) {
         flushScheduled = true;
         setImmediate(flush);
