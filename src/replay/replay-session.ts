@@ -105,7 +105,10 @@ export class ReplaySession implements ToolInterceptor {
 
   #answer(name: string, args: unknown, recorded: RecordedCall): unknown {
     const source = recorded.event;
-    const event: ToolCallEvent = { type: 'tool', name, args: toJson(args) };
+    // Under `exact` the call's arguments equal the recorded ones (up to key order): reuse the recorded JSON
+    // instead of copying the live object, which costs a serialization per call.
+    const exact = this.#matcher.policyFor(name).match === 'exact';
+    const event: ToolCallEvent = { type: 'tool', name, args: exact ? source.args : toJson(args) };
     if (source.callId !== undefined) event.callId = source.callId;
     if (source.error) {
       event.error = source.error;
