@@ -72,7 +72,7 @@ export async function main({ env, io, restRequest, runner = spawnCommand }: Main
   annotateRegressions(comparison, relative(workspace, workdir), io);
 
   const body = await renderComment(comparison, linkOptions);
-  // Kept as a file too: a fork's read-only run uploads it, and a `workflow_run` job posts it (docs/action.md).
+  // Kept as a file too: a fork's read-only run uploads it, and a `workflow_run` job posts it (README: the fork pattern).
   const commentPath = join(tempDir, 'rehearse-comment.md');
   writeFileSync(commentPath, body);
   const comment = await postComment(inputs, event, { env, restRequest, body });

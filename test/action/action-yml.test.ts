@@ -16,12 +16,12 @@ interface ActionYml {
 }
 
 const actionYml = parse(readFileSync(join(REHEARSE_ROOT, 'action.yml'), 'utf8')) as ActionYml;
-const docs = readFileSync(join(REHEARSE_ROOT, 'docs/action.md'), 'utf8');
+const docs = readFileSync(join(REHEARSE_ROOT, 'README.md'), 'utf8');
 
-/** The text between `<!-- name:start -->` and `<!-- name:end -->` in docs/action.md. */
+/** The text between `<!-- name:start -->` and `<!-- name:end -->` in README.md. */
 function section(name: string): string {
   const match = new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*?)<!-- ${name}:end -->`).exec(docs);
-  if (!match) throw new Error(`docs/action.md has no <!-- ${name}:start --> … <!-- ${name}:end --> section`);
+  if (!match) throw new Error(`README.md has no <!-- ${name}:start --> … <!-- ${name}:end --> section`);
   return match[1]!;
 }
 
@@ -51,7 +51,7 @@ describe('action.yml', () => {
   });
 });
 
-describe('docs/action.md', () => {
+describe('README.md', () => {
   it('has an inputs table matching action.yml', () => {
     const expected = [
       '| input | default | description |',
