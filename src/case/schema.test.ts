@@ -25,7 +25,7 @@ function compileSchema(): ReturnType<typeof compile> {
 
 function compile() {
   const require = createRequire(import.meta.url);
-  const Ajv2020 = require('ajv/dist/2020').default as typeof import('ajv/dist/2020').default;
+  const Ajv2020 = (require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')).default;
   const ajv = new Ajv2020({ allErrors: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true });
   return ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schema/case.schema.json'), 'utf8')));
 }
