@@ -17,6 +17,8 @@ const SIMPLE_RECURSIVE = /^((?:[\w@.-]+\/)*[\w@.-]+)\/\*\*\/\*(\.[\w.-]+)$/;
 export async function discoverCaseFiles(patterns: readonly string[], cwd: string): Promise<string[]> {
   const found = new Set<string>();
   const globs: string[] = [];
+  // Suffixes wanted per folder, so `suites/**/*.case.json` and `suites/**/*.case.yaml` walk `suites/` once.
+  const walks = new Map<string, string[]>();
   for (const raw of patterns) {
     const pattern = raw.replace(/\\/g, '/').replace(/^\.\//, '');
     const absolute = isAbsolute(pattern) ? pattern : resolve(cwd, pattern);
@@ -28,10 +30,13 @@ export async function discoverCaseFiles(patterns: readonly string[], cwd: string
     const simple = SIMPLE_RECURSIVE.exec(pattern);
     if (simple && !isAbsolute(pattern)) {
       const dir = resolve(cwd, simple[1]!);
-      if (existsSync(dir)) listRecursive(dir, new RegExp(escapeRegExp(simple[2]!) + '$'), found);
+      walks.set(dir, [...(walks.get(dir) ?? []), simple[2]!]);
       continue;
     }
     globs.push(pattern);
+  }
+  for (const [dir, suffixes] of walks) {
+    if (existsSync(dir)) listRecursive(dir, new RegExp(`(?:${suffixes.map(escapeRegExp).join('|')})$`), found);
   }
   if (globs.length > 0) {
     const { globby } = await import('globby');

@@ -65,6 +65,9 @@ async function loadAgent(): Promise<AgentFn | ErrorInfo> {
 async function loadSelectedCases(): Promise<PendingCase[]> {
   const select = createSelector(job.selection);
   const filtering = Boolean(job.selection.filter || job.selection.tags?.length);
+  // Without a filter every file is selected, so cases are read one at a time as lanes reach them:
+  // replay starts at once and only the cases in flight are in memory.
+  if (!filtering) return job.indices.map((index) => ({ index }));
   const out: PendingCase[] = [];
   for (const index of job.indices) {
     const ref = job.files[index]!;
@@ -102,6 +105,11 @@ async function runAll(agent: AgentFn, cases: PendingCase[]): Promise<void> {
       const pending = cases[next++]!;
       const ref = job.files[pending.index]!;
       Atomics.store(watch, slot, pending.index + 1);
+      if (!pending.loaded && !pending.error) {
+        const loaded = await loadCaseFile(ref.path, ref.display);
+        if (loaded.ok) pending.loaded = loaded;
+        else pending.error = loaded.error;
+      }
       let result: CaseResult;
       if (pending.loaded) {
         const identity = identify(ref, pending.loaded.data);
@@ -115,6 +123,7 @@ async function runAll(agent: AgentFn, cases: PendingCase[]): Promise<void> {
         result = erroredCaseResult(identify(ref), pending.error!);
       }
       Atomics.store(watch, slot, 0);
+      delete pending.loaded;
       indices.push(pending.index);
       texts.push(JSON.stringify(result));
       // Batches keep messages few when cases are fast, and the timer keeps progress flowing when they are slow.
