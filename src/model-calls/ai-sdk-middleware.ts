@@ -30,11 +30,23 @@ interface V3StreamResult {
   [key: string]: unknown;
 }
 
+/*
+ * The SDK's own types are not imported (rehearse does not depend on `ai`), and its interfaces do not fit
+ * structural stand-ins exactly, so the public signature is deliberately loose: any `ai` 6 model fits.
+ */
+/* eslint-disable @typescript-eslint/no-explicit-any */
 /** A LanguageModelV3 middleware, as `wrapLanguageModel({ model, middleware })` from `ai` 6 takes it. */
 export interface RehearseLanguageModelMiddleware {
   readonly specificationVersion: 'v3';
-  wrapGenerate(options: { doGenerate: () => PromiseLike<V3GenerateResult>; params: V3CallOptions; model: V3Model }): Promise<V3GenerateResult>;
-  wrapStream(options: { doStream: () => PromiseLike<V3StreamResult>; params: V3CallOptions; model: V3Model }): Promise<V3StreamResult>;
+  wrapGenerate(options: { doGenerate: () => PromiseLike<any>; params: any; model: V3Model }): Promise<any>;
+  wrapStream(options: { doStream: () => PromiseLike<any>; params: any; model: V3Model }): Promise<any>;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+interface TypedOptions<R> {
+  params: V3CallOptions;
+  model: V3Model;
+  run: () => PromiseLike<R>;
 }
 
 let answers = 0;
@@ -51,34 +63,44 @@ export function rehearseMiddleware(): RehearseLanguageModelMiddleware {
   return {
     specificationVersion: 'v3',
 
-    async wrapGenerate({ doGenerate, params, model }) {
-      const interceptor = currentInterceptor() as Partial<ModelCallInterceptor> | undefined;
-      if (typeof interceptor?.callModel !== 'function') return recordGenerate(doGenerate, params, model);
-      const answer = await interceptor.callModel(callOf(params, model, false), async () => {
-        const result = await doGenerate();
-        return liveOf(readV3Content(result.content, result.finishReason, result.usage), { kind: 'generate', result: toJsonValue(withoutRequest(result)) }, result.response);
-      });
-      const payload = answer.payload as { kind?: string; result?: V3GenerateResult } | undefined;
-      if (payload?.kind === 'generate' && payload.result) {
-        const result = payload.result;
-        return result.response ? { ...result, response: reviveDates(result.response) } : result;
-      }
-      return generateFromEvent(answer.event);
+    async wrapGenerate(options) {
+      return generate({ run: options.doGenerate, params: options.params as V3CallOptions, model: options.model });
     },
 
-    async wrapStream({ doStream, params, model }) {
-      const interceptor = currentInterceptor() as Partial<ModelCallInterceptor> | undefined;
-      if (typeof interceptor?.callModel !== 'function') return recordStream(doStream, params, model);
-      const answer = await interceptor.callModel(callOf(params, model, true), async () => {
-        const { stream } = await doStream();
-        const parts = await readAll(stream);
-        return liveOf(readStreamParts(parts), { kind: 'stream', parts: toJsonValue(parts) }, parts.find((p) => p['type'] === 'response-metadata'));
-      });
-      const payload = answer.payload as { kind?: string; parts?: Loose[] } | undefined;
-      const parts = payload?.kind === 'stream' && payload.parts ? payload.parts.map(reviveDates) : toV3StreamParts(answer.event, ++answers, textDeltas);
-      return { stream: streamOf(parts) };
+    async wrapStream(options) {
+      return stream({ run: options.doStream, params: options.params as V3CallOptions, model: options.model });
     },
   };
+}
+
+/** Answers or records one `doGenerate`. */
+async function generate({ run: doGenerate, params, model }: TypedOptions<V3GenerateResult>): Promise<V3GenerateResult> {
+  const interceptor = currentInterceptor() as Partial<ModelCallInterceptor> | undefined;
+  if (typeof interceptor?.callModel !== 'function') return recordGenerate(doGenerate, params, model);
+  const answer = await interceptor.callModel(callOf(params, model, false), async () => {
+    const result = await doGenerate();
+    return liveOf(readV3Content(result.content, result.finishReason, result.usage), { kind: 'generate', result: toJsonValue(withoutRequest(result)) }, result.response);
+  });
+  const payload = answer.payload as { kind?: string; result?: V3GenerateResult } | undefined;
+  if (payload?.kind === 'generate' && payload.result) {
+    const result = payload.result;
+    return result.response ? { ...result, response: reviveDates(result.response) } : result;
+  }
+  return generateFromEvent(answer.event);
+}
+
+/** Answers or records one `doStream`. */
+async function stream({ run: doStream, params, model }: TypedOptions<V3StreamResult>): Promise<V3StreamResult> {
+  const interceptor = currentInterceptor() as Partial<ModelCallInterceptor> | undefined;
+  if (typeof interceptor?.callModel !== 'function') return recordStream(doStream, params, model);
+  const answer = await interceptor.callModel(callOf(params, model, true), async () => {
+    const { stream } = await doStream();
+    const parts = await readAll(stream);
+    return liveOf(readStreamParts(parts), { kind: 'stream', parts: toJsonValue(parts) }, parts.find((p) => p['type'] === 'response-metadata'));
+  });
+  const payload = answer.payload as { kind?: string; parts?: Loose[] } | undefined;
+  const parts = payload?.kind === 'stream' && payload.parts ? payload.parts.map(reviveDates) : toV3StreamParts(answer.event, ++answers, textDeltas);
+  return { stream: streamOf(parts) };
 }
 
 function callOf(params: V3CallOptions, model: V3Model, stream: boolean): ModelCallRequest {
