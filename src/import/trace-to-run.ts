@@ -7,6 +7,7 @@ import { isVercelAiSpan, mapVercelAiSpan } from './vercel-ai.js';
 import { isOpenInferenceSpan, mapOpenInferenceSpan } from './openinference.js';
 import { spanError, type MappedSpan, type TraceFormat } from './span-mapping.js';
 import { addToolEventsFromMessages } from './tools-from-messages.js';
+import { parseJsonText } from './messages.js';
 
 /** A run, from our own capture or imported from a trace, and where it came from (for the case's `source`). */
 export interface ImportedRun {
@@ -65,9 +66,10 @@ export function traceToRun(trace: Trace, file: string): ImportedRun {
 
   const depth = depthOf(trace.spans);
   const root = [...trace.spans].sort((a, b) => depth(a) - depth(b) || (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0))[0]!;
-  const byDepth = [...mapped].filter(([, m]) => !m.isCall).sort(([a], [b]) => depth(a) - depth(b));
-  const input = byDepth.find(([, m]) => m.input !== undefined)?.[1].input ?? firstUserMessage(timeline) ?? null;
-  const output = byDepth.find(([, m]) => m.output !== undefined)?.[1].output ?? lastAnswer(timeline);
+  // The outermost span that says what went in and came out speaks for the agent as a whole.
+  const outer = trace.spans.filter((s) => !mapped.get(s)?.isCall).sort((a, b) => depth(a) - depth(b));
+  const input = pick(outer, mapped, 'input') ?? firstUserMessage(timeline) ?? null;
+  const output = pick(outer, mapped, 'output') ?? lastAnswer(timeline);
 
   const startNs = trace.spans.reduce((min, s) => (s.startNs > 0n && s.startNs < min ? s.startNs : min), root.startNs);
   const endNs = trace.spans.reduce((max, s) => (s.endNs > max ? s.endNs : max), root.endNs);
@@ -105,6 +107,26 @@ function mapSpan(span: FlatSpan): MappedSpan | undefined {
   if (isVercelAiSpan(span)) return mapVercelAiSpan(span);
   if (isOpenInferenceSpan(span)) return mapOpenInferenceSpan(span);
   if (isGenAiSpan(span)) return mapGenAiSpan(span);
+  return undefined;
+}
+
+/**
+ * A span's input or output: what its convention's mapper found, else the generic `input.value` /
+ * `output.value` (or Traceloop's `traceloop.entity.input` / `.output`) that many tracers put on an agent's
+ * own span. JSON text is parsed.
+ */
+function pick(spans: FlatSpan[], mapped: Map<FlatSpan, MappedSpan>, which: 'input' | 'output'): Json | undefined {
+  for (const span of spans) {
+    const m = mapped.get(span);
+    if (m?.[which] !== undefined) return m[which];
+    for (const key of [`${which}.value`, `traceloop.entity.${which}`]) {
+      const value = span.attributes[key];
+      if (value === undefined) continue;
+      if (m) m.used.add(key);
+      else mapped.set(span, { format: 'otel', isCall: false, hasContent: true, used: new Set([key]) });
+      return parseJsonText(value) ?? null;
+    }
+  }
   return undefined;
 }
 
