@@ -7,4 +7,6 @@ import type { CliAssets, CliIo } from './main.js';
  */
 export type CommandModule = { run(argv: string[], io: CliIo, assets: CliAssets): Promise<number> };
 
-export const EXTRA_COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {};
+export const EXTRA_COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  promote: { summary: 'write a captured run or trace as a case: suites/NAME/ID.case.json', load: () => import('./commands/promote.js') },
+};
