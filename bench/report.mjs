@@ -100,7 +100,10 @@ export function renderTable(figures, meta, { derived, targets }) {
   if (derived.perCaseCpuUs !== undefined) {
     lines.push(`per case in CPU time (steadier on a busy machine): rehearse ${derived.perCaseCpuUs.toFixed(1)} us, floor ${derived.floorPerCaseCpuUs.toFixed(1)} us`);
   }
-  lines.push(`fixed cost (start-up and shut-down, extrapolated to 0 cases): rehearse ${derived.fixedMs.toFixed(0)} ms, floor ${derived.floorFixedMs.toFixed(0)} ms, node -e 0 ${node.toFixed(0)} ms`);
+  // An extrapolation: only worth printing when the machine was quiet enough for it to come out sane.
+  if (node <= 100 && derived.fixedMs > 0 && derived.floorFixedMs > 0) {
+    lines.push(`fixed cost (start-up and shut-down, extrapolated to 0 cases): rehearse ${derived.fixedMs.toFixed(0)} ms, floor ${derived.floorFixedMs.toFixed(0)} ms, node -e 0 ${node.toFixed(0)} ms`);
+  }
   if (derived.at5000Ms !== undefined) {
     lines.push(`for scale, peers at 5,000 cases measured earlier on a quiet machine (not re-timed here): ${PEERS_5000_MS.map(([n, v]) => `${n} ${(v / 1000).toFixed(2)} s`).join(', ')}`);
   }
