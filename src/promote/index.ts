@@ -13,3 +13,4 @@ export { casePath, schemaRef, writeCase, PromoteError } from './write-case.js';
 export { reviewSuggestions, renderSuggestions, describeSpec, parseSpec } from './review.js';
 export type { ReviewOptions, ReviewResult } from './review.js';
 export { assertionProblem } from './check-assertion.js';
+export { caseFromRun } from './replay-case.js';

@@ -124,6 +124,21 @@ describe('capture → promote --yes → rehearse run (example support agent)', (
     expect(compareRuns(readResults(out), undefined).cases[0]!.verdict).toBe('still-failing');
   });
 
+  it('rehearse replay re-runs the captured run against the current agent and shows where it departs', () => {
+    const replayed = rehearse(project, ['replay', runFile]);
+    expect(replayed.stderr).toBe('');
+    expect(replayed.status).toBe(0);
+    const amount = '{"orderId":"A-1061","amountCents":6450,"reason":"damaged"}';
+    expect(replayed.stdout).toContain(`Recorded: lookup_order {"orderId":"A-1061"} → issue_refund ${amount} ✗ → issue_refund ${amount}\n`);
+    expect(replayed.stdout).toContain(`Replayed: lookup_order {"orderId":"A-1061"} → issue_refund ${amount} ✗\n`);
+    expect(replayed.stdout).toContain(`Departs at tool call 3: recorded issue_refund ${amount}; the replay made no call 3 (it stopped earlier)`);
+    expect(replayed.stdout).toContain('Verdict: fixed');
+    // Against v1 the trajectory is the recorded one.
+    const v1 = rehearse(project, ['replay', runFile, '--config', 'v1.config.json']);
+    expect(v1.stdout).toContain('Same tool calls as the recording.');
+    expect(v1.stdout).toContain('Verdict: still-failing');
+  });
+
   it('refuses to overwrite the case without --force, and needs --yes without a terminal', () => {
     const again = rehearse(project, ['promote', runFile, '--suite', 'support', '--id', 'double-refund', '--yes']);
     expect(again.status).toBe(2);
