@@ -8,5 +8,7 @@ import type { CliAssets, CliIo } from './main.js';
 export type CommandModule = { run(argv: string[], io: CliIo, assets: CliAssets): Promise<number> };
 
 export const EXTRA_COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  merge: { summary: 'join the results files of a sharded run (rehearse run --shard i/n) into one', load: () => import('./commands/merge.js') },
   promote: { summary: 'write a captured run or trace as a case: suites/NAME/ID.case.json', load: () => import('./commands/promote.js') },
+  replay: { summary: 're-run one captured run or trace against the current agent and show where it departs', load: () => import('./commands/replay.js') },
 };
