@@ -101,10 +101,9 @@ export async function importReporterModule(path: string): Promise<unknown> {
   const ext = extname(path);
   const typescript = ext === '.ts' || ext === '.mts' || ext === '.cts';
   if (!typescript || (process.features as { typescript?: unknown }).typescript) return import(pathToFileURL(path).href);
-  const { transformSync } = await import('oxc-transform');
+  const { transformSync } = await import('esbuild');
   const source = readFileSync(path, 'utf8');
-  const { code, errors } = transformSync(path, source, { sourceType: 'module' });
-  if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
+  const { code } = transformSync(source, { loader: 'ts', format: 'esm', sourcefile: path, target: 'es2022' });
   // Written beside the source so its relative imports resolve as they would from the original.
   const temp = join(dirname(path), `.${basename(path, ext)}.rehearse-${process.pid}-${Date.now().toString(36)}.mjs`);
   writeFileSync(temp, code);

@@ -1,7 +1,7 @@
 /**
  * Module loader hooks that let `rehearse run` import a user's TypeScript agent with no build step
- * (`module.register`, Node 20.6+). Types are stripped with oxc-transform; the output is cached on disk by
- * content hash, so a repeat run loads the transformer not at all. Resolution follows TypeScript's own
+ * (`module.register`, Node 20.6+). Types are stripped with esbuild's transform; the output is cached on disk
+ * by content hash, so a repeat run never starts esbuild (its service process costs ~50 ms). Resolution follows TypeScript's own
  * conventions: `./x.js` finds `./x.ts` when there is no `./x.js`, and extensionless relative imports find
  * `x.ts` or `x/index.ts`.
  */
@@ -68,7 +68,7 @@ function typeScriptCandidate(specifier: string, parentURL: string): string | und
   return undefined;
 }
 
-let transformer: typeof import('oxc-transform') | undefined;
+let transformer: typeof import('esbuild') | undefined;
 
 async function transpile(filename: string, source: string): Promise<string> {
   const key = createHash('sha1').update(filename).update('\0').update(source).digest('hex');
@@ -80,16 +80,18 @@ async function transpile(filename: string, source: string): Promise<string> {
       // not cached yet
     }
   }
-  transformer ??= await import('oxc-transform');
-  const result = transformer.transformSync(filename, source, { sourcemap: true, target: 'es2022' });
-  if (result.errors.length > 0) {
-    const first = result.errors[0]!;
-    throw new SyntaxError(`${filename}: ${first.message}`);
-  }
-  let code = result.code;
-  if (result.map) {
-    const map = { ...result.map, sources: [pathToFileURL(filename).href] };
-    code += `\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
+  transformer ??= await import('esbuild');
+  let code: string;
+  try {
+    code = transformer.transformSync(source, {
+      loader: filename.endsWith('x') ? 'tsx' : 'ts',
+      format: 'esm',
+      target: 'es2022',
+      sourcefile: pathToFileURL(filename).href,
+      sourcemap: 'inline',
+    }).code;
+  } catch (error) {
+    throw new SyntaxError(`${filename}: ${(error as Error).message}`, { cause: error });
   }
   if (cached) {
     try {
