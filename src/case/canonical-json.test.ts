@@ -1,5 +1,5 @@
-import { describe, expect, test } from 'vitest';
-import { canonicalJson } from './canonical-json.js';
+import { describe, expect, it, test } from 'vitest';
+import { canonicalJson, jsonEqual } from './canonical-json.js';
 
 describe('canonicalJson', () => {
   test('sorts object keys so key order does not change the text', () => {
@@ -44,5 +44,16 @@ describe('canonicalJson', () => {
     const at = new Date('2025-06-11T13:45:02.000Z');
     expect(canonicalJson({ at })).toBe('{"at":"2025-06-11T13:45:02.000Z"}');
     expect(canonicalJson({ at })).toBe(canonicalJson(JSON.parse(JSON.stringify({ at }))));
+  });
+});
+
+describe('jsonEqual agrees with canonicalJson', () => {
+  const samples: unknown[] = [
+    null, 0, 1, -0, 'a', '', true, false, [], {}, [1, 2], [2, 1], [1, [2, { a: 1 }]], { a: 1, b: 2 }, { b: 2, a: 1 },
+    { a: 1, b: undefined }, { a: 1 }, { a: [undefined] }, { a: [null] }, { a: { b: { c: 'x' } } }, { a: { b: { c: 'y' } } },
+    { a: 1, f: () => 1 }, { toJSON: () => ({ z: 1 }) }, { z: 1 }, { a: '1' }, { a: 1, b: 2, c: 3 },
+  ];
+  it('for every pair of samples', () => {
+    for (const a of samples) for (const b of samples) expect(jsonEqual(a, b), `${canonicalJson(a)} vs ${canonicalJson(b)}`).toBe(canonicalJson(a) === canonicalJson(b));
   });
 });

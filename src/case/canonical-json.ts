@@ -25,3 +25,40 @@ export function canonicalJson(value: unknown): string {
   }
   return out + '}';
 }
+
+/**
+ * Whether two values have the same canonical JSON, without building the strings: the fast path for matching
+ * a call against the few recorded calls of its tool. Agrees with `canonicalJson(a) === canonicalJson(b)`.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return a !== undefined || b !== undefined;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') {
+    return canonicalJson(a) === canonicalJson(b); // numbers like 1 vs 1.0, undefined vs null in arrays, …
+  }
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    if (a.length !== other.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i] === undefined ? null : a[i], other[i] === undefined ? null : other[i])) return false;
+    return true;
+  }
+  if (typeof (a as { toJSON?: unknown }).toJSON === 'function' || typeof (b as { toJSON?: unknown }).toJSON === 'function') {
+    return canonicalJson(a) === canonicalJson(b);
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let count = 0;
+  for (const key in ao) {
+    if (!Object.prototype.hasOwnProperty.call(ao, key)) continue;
+    const value = ao[key];
+    if (value === undefined || typeof value === 'function') continue; // dropped by JSON
+    count++;
+    if (!Object.prototype.hasOwnProperty.call(bo, key) || !jsonEqual(value, bo[key])) return false;
+  }
+  for (const key in bo) {
+    if (!Object.prototype.hasOwnProperty.call(bo, key)) continue;
+    const value = bo[key];
+    if (value !== undefined && typeof value !== 'function') count--;
+  }
+  return count === 0;
+}

@@ -1,5 +1,5 @@
 import type { ToolCallEvent, ToolMatchPolicy } from '../model/case.js';
-import { canonicalJson } from '../case/canonical-json.js';
+import { canonicalJson, jsonEqual } from '../case/canonical-json.js';
 import { omitPointers } from '../case/json-pointer.js';
 import { argDistance } from './arg-distance.js';
 
@@ -66,8 +66,11 @@ export class ToolMatcher {
     let found: RecordedCall | undefined;
     switch (policy.match) {
       case 'exact':
+        // A tool has few recorded calls: comparing in place beats building canonical keys for all of them.
+        found = recorded.find((c) => !this.#used.has(c) && jsonEqual(args, c.event.args));
+        break;
       case 'ignore': {
-        const ignore = policy.match === 'ignore' ? policy.ignore : [];
+        const ignore = policy.ignore;
         const queue = this.#keyIndex(tool, ignore).get(keyOf(args, ignore));
         found = queue?.find((c) => !this.#used.has(c));
         break;
