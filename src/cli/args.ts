@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { FailOn, ReporterSpec } from '../model/config.js';
+import { parseShard, type ShardSpec } from '../shard/shard-spec.js';
 import { UsageError } from './usage-error.js';
 
 export interface CliArgs {
@@ -20,6 +21,12 @@ export interface CliArgs {
   base?: string;
   head?: string;
   from?: string;
+  /** `--shard i/n`: run only shard i of n. */
+  shard?: ShardSpec;
+  /** `--shard-durations FILE`: a results file whose case durations balance the split. */
+  shardDurations?: string;
+  /** `--run-group NAME`: shared by the shards of one run, checked by `rehearse merge`. */
+  runGroup?: string;
 }
 
 const OPTIONAL_VALUE = new Set(['--baseline', '--save-baseline']);
@@ -52,6 +59,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       base: { type: 'string' },
       head: { type: 'string' },
       from: { type: 'string' },
+      shard: { type: 'string' },
+      'shard-durations': { type: 'string' },
+      'run-group': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -73,6 +83,21 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (values.base !== undefined) args.base = values.base;
   if (values.head !== undefined) args.head = values.head;
   if (values.from !== undefined) args.from = values.from;
+  if (values.shard !== undefined) {
+    try {
+      args.shard = parseShard(values.shard);
+    } catch (error) {
+      throw new UsageError(`--${(error as Error).message}`);
+    }
+  }
+  if (values['shard-durations'] !== undefined) {
+    if (!args.shard) throw new UsageError('--shard-durations only balances a split: add --shard i/n');
+    args.shardDurations = values['shard-durations'];
+  }
+  if (values['run-group'] !== undefined) {
+    if (values['run-group'].trim() === '') throw new UsageError('--run-group needs a name shared by every shard of the run (for example the CI run id)');
+    args.runGroup = values['run-group'];
+  }
   return args;
 }
 

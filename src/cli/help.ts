@@ -19,6 +19,9 @@ Options for run:
                          and flaky), never
   --reporter NAME        terminal, markdown, summary, junit, json, or a module path (repeatable)
   --json                 Print the results JSON on stdout instead of the terminal report
+  --shard I/N            Run only shard I of N (a stable split by case file path; see docs/sharding.md)
+  --shard-durations FILE Balance the split by the case durations in an earlier results file
+  --run-group NAME       Names the run its shards belong to (default: the GitHub run id, else the commit)
 
 Options for compare and report:
   --base FILE / --head FILE / --from FILE / --baseline FILE / --reporter NAME / --fail-on WHEN

@@ -13,6 +13,7 @@ import { registerTypeScriptLoader } from '../run/typescript-loader.js';
 import { runSuite } from '../run/run-suite.js';
 import { parseCliArgs, type CliArgs } from './args.js';
 import { readGitCommit } from './git-commit.js';
+import { runGroupFor, shardPlanFor } from './shard-options.js';
 import { HELP } from './help.js';
 import { EXTRA_COMMANDS } from './commands.js';
 import { UsageError } from './usage-error.js';
@@ -95,6 +96,9 @@ async function runCommand(args: CliArgs, assets: CliAssets, io: CliIo): Promise<
   const reporter = await reportersFor(args, config.reporters, loaded.dir, io);
   const out = args.out ? resolve(cwd, args.out) : fromConfig(config.out, DEFAULT_OUT);
   const commit = readGitCommit(cwd);
+  const onWarning = (message: string): void => void io.stderr.write(`rehearse: ${message}\n`);
+  const shard = args.shard && shardPlanFor(args.shard, args.shardDurations, { cwd, configDir: loaded.dir }, onWarning);
+  const runGroup = runGroupFor(args.runGroup, process.env, commit);
   const { results, comparison } = await runSuite({
     cwd,
     config,
@@ -106,10 +110,12 @@ async function runCommand(args: CliArgs, assets: CliAssets, io: CliIo): Promise<
     ...(args.concurrency !== undefined && { concurrency: args.concurrency }),
     ...(baseline && { baseline }),
     ...(commit && { commit }),
+    ...(shard && { shard }),
+    ...(runGroup && { runGroup }),
     out,
     reporter,
     workerUrl: assets.workerUrl,
-    onWarning: (message) => io.stderr.write(`rehearse: ${message}\n`),
+    onWarning,
   });
   if (args.saveBaseline) {
     const path = args.saveBaseline === true ? fromConfig(config.baseline, DEFAULT_BASELINE) : resolve(cwd, args.saveBaseline);
@@ -117,7 +123,9 @@ async function runCommand(args: CliArgs, assets: CliAssets, io: CliIo): Promise<
     if (!args.json) io.stderr.write(`rehearse: baseline saved to ${path}\n`);
   }
   if (args.json) io.stdout.write(JSON.stringify(results, null, 2) + '\n');
-  if (results.totals.cases === 0) {
+  if (results.totals.cases === 0 && shard) {
+    io.stderr.write(`rehearse: no cases in shard ${results.shard}: the split put every case found in other shards, or none matched --filter/--tag\n`);
+  } else if (results.totals.cases === 0) {
     io.stderr.write(`rehearse: no cases found (looked for ${(args.positionals.length ? args.positionals : (config.cases ?? ['suites/**/*.case.json'])).join(', ')})\n`);
   }
   return finalExitCode(comparison, args.failOn ?? config.failOn ?? 'regressed', reporter);

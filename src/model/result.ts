@@ -104,7 +104,7 @@ export interface CaseResult {
 export interface RunResults {
   format: typeof RESULTS_FORMAT;
   version: number;
-  /** Unique per run; shards of one run share it. */
+  /** Unique per `rehearse run` (or merge); shards of one run share `runGroup` instead. */
   runId: string;
   startedAt: string;
   durationMs: number;
@@ -114,6 +114,11 @@ export interface RunResults {
   partial?: boolean;
   /** `i/n` when this file holds one shard of a run. */
   shard?: string;
+  /**
+   * Names the run a shard belongs to, the same in every shard of it: `--run-group`, else `github-run-<id>` on
+   * GitHub Actions, else the commit. `rehearse merge` refuses files whose groups differ.
+   */
+  runGroup?: string;
   repeat: number;
   cases: CaseResult[];
   totals: RunTotals;

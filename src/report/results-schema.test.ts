@@ -51,6 +51,7 @@ const fullRun: Required<RunResults> = {
   commit: 'abc',
   partial: true,
   shard: '1/2',
+  runGroup: 'github-run-42',
   cases: [fullCase],
 };
 

@@ -6,6 +6,8 @@ import type { CaseResult, RunResults, RunTotals } from '../model/result.js';
 import { RESULTS_FORMAT, RESULTS_VERSION } from '../model/result.js';
 import { DEFAULT_CASE_PATTERNS, discoverCaseFiles, displayPath, suiteOf } from '../case/discover.js';
 import { compareRuns } from '../compare/compare.js';
+import { selectShard, type ShardPlan } from '../shard/assign.js';
+import { formatShard } from '../shard/shard-spec.js';
 import { writeResultsText } from '../report/results-file.js';
 import type { CaseFileRef, CaseSelection } from './protocol.js';
 import { superviseWorkers } from './supervise.js';
@@ -33,7 +35,10 @@ export interface RunSuiteOptions {
   workerUrl: URL;
   /** Git commit of the agent code, recorded in the results. */
   commit?: string;
-  shard?: string;
+  /** Run only this shard of the case files (split by path relative to `configDir`); recorded as `shard: "i/n"`. */
+  shard?: ShardPlan;
+  /** Shared by every shard of one run, recorded as `runGroup` so `rehearse merge` can check its inputs belong together. */
+  runGroup?: string;
   onWarning?: (message: string) => void;
 }
 
@@ -51,7 +56,8 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
   const found = fromCommandLine
     ? await discoverCaseFiles(options.patterns!, cwd)
     : await discoverCaseFiles(config.cases ?? DEFAULT_CASE_PATTERNS, options.configDir ?? cwd);
-  const files: CaseFileRef[] = found.map((path) => ({ path, display: displayPath(path, cwd), suite: suiteOf(path) }));
+  const picked = options.shard ? selectShard(found, options.shard, options.configDir ?? cwd) : found;
+  const files: CaseFileRef[] = picked.map((path) => ({ path, display: displayPath(path, cwd), suite: suiteOf(path) }));
   const concurrency = options.concurrency ?? config.concurrency ?? 8;
   const repeat = options.repeat ?? config.repeat ?? 1;
   const reporter = options.reporter ?? {};
@@ -104,7 +110,8 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
     totals: totalsOf(cases),
   };
   if (options.commit) results.commit = options.commit;
-  if (options.shard) results.shard = options.shard;
+  if (options.shard) results.shard = formatShard(options.shard);
+  if (options.runGroup) results.runGroup = options.runGroup;
   const comparison = compareRuns(results, options.baseline, {
     ...(config.thresholds && { thresholds: config.thresholds }),
     ...(config.significance !== undefined && { significance: config.significance }),
