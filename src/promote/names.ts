@@ -17,6 +17,7 @@ export function nameProblem(kind: 'suite' | 'id', value: string): string | undef
 export function slugify(text: string): string {
   const words = text
     .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '') // accents go, their letters stay
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')
     .trim()

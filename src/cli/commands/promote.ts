@@ -36,24 +36,26 @@ export function run(argv: string[], io: CliIo, assets: CliAssets): Promise<numbe
 
 /** The command with its terminal passed in. Exit codes: 0 written, 1 cancelled in review, 2 usage or input problem. */
 export async function promote(argv: string[], io: CliIo, assets: CliAssets, terminal: PromoteTerminal): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      suite: { type: 'string', short: 's' },
-      id: { type: 'string' },
-      title: { type: 'string' },
-      'at-step': { type: 'string' },
-      note: { type: 'string' },
-      'run-id': { type: 'string' },
-      'trace-id': { type: 'string' },
-      assert: { type: 'string', multiple: true },
-      yes: { type: 'boolean', short: 'y', default: false },
-      force: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parseOrThrow(() =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        suite: { type: 'string', short: 's' },
+        id: { type: 'string' },
+        title: { type: 'string' },
+        'at-step': { type: 'string' },
+        note: { type: 'string' },
+        'run-id': { type: 'string' },
+        'trace-id': { type: 'string' },
+        assert: { type: 'string', multiple: true },
+        yes: { type: 'boolean', short: 'y', default: false },
+        force: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
+  );
   if (values.help) {
     io.stdout.write(`${USAGE}\n`);
     return 0;
@@ -174,4 +176,13 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** parseArgs throws TypeErrors for unknown or malformed flags: those are usage errors (exit 2). */
+function parseOrThrow<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+  }
 }

@@ -27,17 +27,19 @@ const USAGE = 'usage: rehearse replay <run-or-trace-file> [--run-id ID | --trace
  * Exit codes: 0 the replay ran to the end, 1 it errored or diverged, 2 usage, config or input problem.
  */
 export async function run(argv: string[], io: CliIo, assets: CliAssets): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      'run-id': { type: 'string' },
-      'trace-id': { type: 'string' },
-      config: { type: 'string', short: 'c' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parseOrThrow(() =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'run-id': { type: 'string' },
+        'trace-id': { type: 'string' },
+        config: { type: 'string', short: 'c' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
+  );
   if (values.help) {
     io.stdout.write(`${USAGE}\n`);
     return 0;
@@ -168,4 +170,13 @@ function call(step: TrajectoryStep | undefined): string {
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** parseArgs throws TypeErrors for unknown or malformed flags: those are usage errors (exit 2). */
+function parseOrThrow<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+  }
 }
