@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { FailOn, ReporterSpec } from '../model/config.js';
+import type { ModelMode } from '../model/case.js';
 import { parseShard, type ShardSpec } from '../shard/shard-spec.js';
 import { UsageError } from './usage-error.js';
 
@@ -21,6 +22,8 @@ export interface CliArgs {
   base?: string;
   head?: string;
   from?: string;
+  /** `--model live|cached|recorded`: how model calls are answered, for every case. */
+  model?: ModelMode;
   /** `--shard i/n`: run only shard i of n. */
   shard?: ShardSpec;
   /** `--shard-durations FILE`: a results file whose case durations balance the split. */
@@ -31,6 +34,7 @@ export interface CliArgs {
 
 const OPTIONAL_VALUE = new Set(['--baseline', '--save-baseline']);
 const FAIL_ON: readonly FailOn[] = ['regressed', 'failing', 'never'];
+const MODEL_MODES: readonly ModelMode[] = ['live', 'cached', 'recorded'];
 
 /** Parses `rehearse <command> [options]`; throws UsageError with what to write instead. */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
@@ -62,6 +66,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       shard: { type: 'string' },
       'shard-durations': { type: 'string' },
       'run-group': { type: 'string' },
+      model: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -83,6 +88,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (values.base !== undefined) args.base = values.base;
   if (values.head !== undefined) args.head = values.head;
   if (values.from !== undefined) args.from = values.from;
+  if (values.model !== undefined) {
+    if (!MODEL_MODES.includes(values.model as ModelMode)) throw new UsageError(`--model must be one of ${MODEL_MODES.join(', ')}; got "${values.model}"`);
+    args.model = values.model as ModelMode;
+  }
   if (values.shard !== undefined) {
     try {
       args.shard = parseShard(values.shard);

@@ -110,6 +110,7 @@ async function runCommand(args: CliArgs, assets: CliAssets, io: CliIo): Promise<
     ...(args.concurrency !== undefined && { concurrency: args.concurrency }),
     ...(baseline && { baseline }),
     ...(commit && { commit }),
+    ...(args.model && { model: args.model }),
     ...(shard && { shard }),
     ...(runGroup && { runGroup }),
     out,

@@ -1,8 +1,10 @@
 import type { SchemaIssue } from '../case/schema-issues.js';
+import { judgeConfigIssues } from '../model-calls/judge-config.js';
+import { priceTableIssues } from '../model-calls/prices.js';
 
 const KNOWN_KEYS = new Set([
   '$schema', 'agent', 'cases', 'concurrency', 'timeoutMs', 'repeat', 'tools', 'allowHosts', 'model', 'out', 'baseline',
-  'failOn', 'reporters', 'thresholds', 'significance',
+  'failOn', 'reporters', 'thresholds', 'significance', 'cacheDir', 'prices', 'judge',
 ]);
 const TOOL_POLICIES = new Set(['exact', 'ignore', 'sequential', 'nearest', 'live']);
 
@@ -28,7 +30,8 @@ export function validateConfig(raw: unknown): SchemaIssue[] {
   positiveInteger(raw['repeat'], '/repeat', issue);
   oneOf(raw['model'], '/model', ['live', 'cached', 'recorded'], issue);
   oneOf(raw['failOn'], '/failOn', ['regressed', 'failing', 'never'], issue);
-  for (const key of ['out', 'baseline'] as const) if (raw[key] !== undefined && typeof raw[key] !== 'string') issue(`/${key}`, 'must be a path');
+  for (const found of [...priceTableIssues(raw['prices']), ...judgeConfigIssues(raw['judge'])]) issue(found.pointer, found.message);
+  for (const key of ['out', 'baseline', 'cacheDir'] as const) if (raw[key] !== undefined && typeof raw[key] !== 'string') issue(`/${key}`, 'must be a path');
   const tools = raw['tools'];
   if (tools !== undefined) {
     if (!isObject(tools)) issue('/tools', 'must map tool names to policies like {"match": "exact"}');

@@ -3,7 +3,7 @@ import type { ModelCallEvent, ModelMode, TimelineEvent, Usage } from '../model/c
 import { addUsage } from '../run/usage.js';
 import { CACHE_ENTRY_FORMAT, DEFAULT_CACHE_DIR, ModelCallCache } from './cache-store.js';
 import { ModelMatcher } from './model-matcher.js';
-import { costOf, mergePrices } from './prices.js';
+import { costOf, DEFAULT_PRICES } from './prices.js';
 import { cacheKey } from './request-key.js';
 import type { LiveInvoker, ModelCallAnswer, ModelCallRequest, ModelCallSettings, ModelCallSummary, PriceTable } from './types.js';
 
@@ -29,19 +29,26 @@ export class ModelCallHandler {
   #misses = 0;
   #savedUsd: number | undefined;
   #usage: Usage | undefined;
+  #calls = 0;
 
   constructor(recorded: readonly TimelineEvent[], settings: ModelCallSettings) {
     this.mode = settings.mode;
     this.#recorded = recorded;
-    this.#prices = mergePrices(settings.prices);
+    this.#prices = settings.prices ?? DEFAULT_PRICES;
     if (settings.mode === 'cached') this.#cache = new ModelCallCache(settings.cacheDir ?? resolve(DEFAULT_CACHE_DIR));
   }
 
   /** Answers a call, or says why it cannot (recorded mode only; live failures reject). `step` is its timeline index. */
   async handle(call: ModelCallRequest, invokeLive: LiveInvoker, step: number): Promise<ModelCallAnswer | ModelCallMiss> {
+    this.#calls++;
     if (this.mode === 'recorded') return this.#fromRecording(call, step);
     if (this.#cache) return this.#cached(call, invokeLive, this.#cache);
     return this.#live(call, invokeLive);
+  }
+
+  /** True once a model call came through (the summary is then worth reporting). */
+  get called(): boolean {
+    return this.#calls > 0;
   }
 
   /** Cost, cache and drift of the calls so far. */

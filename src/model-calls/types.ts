@@ -65,7 +65,7 @@ export interface ModelCallSettings {
   mode: ModelMode;
   /** Absolute folder of the response cache (`cached` mode and the judge). */
   cacheDir?: string;
-  /** Extra prices, merged over the built-in table. */
+  /** The price table: the built-in one with the config's `prices` merged over it (see `mergePrices`). @default DEFAULT_PRICES */
   prices?: PriceTable;
 }
 

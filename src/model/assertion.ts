@@ -41,6 +41,7 @@ export type AssertionSpec = AssertionCommon &
     | { type: 'max-duration-ms'; max: number }
     | { type: 'max-tokens'; max: number }
     | { type: 'custom'; module: string; export?: string; options?: Json }
+    | { type: 'judge'; /** What a good output does, in plain words. */ rubric: string; /** Overrides the config's judge model. */ model?: string; /** Lowest passing score, 0..1. @default 0.5 */ threshold?: number }
   );
 
 export type AssertionType = AssertionSpec['type'];

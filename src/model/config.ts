@@ -26,8 +26,21 @@ export interface RehearseConfig {
   tools?: Record<string, ToolMatchPolicy>;
   /** Hosts the agent may reach during replay besides loopback (`api.openai.com`, `*.internal`). */
   allowHosts?: string[];
-  /** Model calls during replay. @default 'recorded' */
+  /** Model calls during replay (a case's `replay.model` wins; `--model` wins over both). @default 'recorded' */
   model?: ModelMode;
+  /** Folder of the model response cache (`cached` mode and the judge). @default '.rehearse/cache' */
+  cacheDir?: string;
+  /** Prices in US dollars per million tokens, by model id or id prefix, over the built-in table. */
+  prices?: Record<string, { input: number; output: number; cachedInput?: number }>;
+  /** The model that grades `judge` assertions: OpenAI (or any OpenAI-compatible `baseUrl`) or Anthropic. */
+  judge?: {
+    provider: 'openai' | 'anthropic';
+    model: string;
+    /** @default https://api.openai.com/v1 or https://api.anthropic.com */
+    baseUrl?: string;
+    /** Environment variable with the key. @default OPENAI_API_KEY or ANTHROPIC_API_KEY */
+    apiKeyEnv?: string;
+  };
   /** Results file. @default 'rehearse-results.json' */
   out?: string;
   /** Baseline results used by `--baseline` with no path and written by `--save-baseline`. @default '.rehearse/baseline.json' */

@@ -67,7 +67,12 @@ export interface AttemptResult {
   /** Every model and tool call the agent made in this attempt. */
   timeline: TimelineEvent[];
   usage?: Usage;
+  /** Money spent on model calls that really went to a provider (`live`/`cached` mode; a cache hit costs 0). */
   costUsd?: number;
+  /** Recorded model answers served for requests that changed (`recorded` mode): the old answer was replayed, the new prompt was not tested. */
+  drift?: { step: number; message: string }[];
+  /** Response-cache hits and misses of this attempt (`cached` mode), and what the hits would have cost. */
+  cache?: { hits: number; misses: number; savedUsd?: number };
 }
 
 /**
@@ -132,6 +137,8 @@ export interface RunTotals {
   errored: number;
   usage?: Usage;
   costUsd?: number;
+  /** What the response cache saved over the run (sum of the attempts' `cache.savedUsd`). */
+  cacheSavedUsd?: number;
 }
 
 export type ErrorLike = RecordedError;

@@ -1,11 +1,13 @@
 import type { Json } from '../model/json.js';
-import type { Case, ToolMatchPolicy } from '../model/case.js';
+import type { Case, ModelMode, ToolMatchPolicy } from '../model/case.js';
 import type { AgentContext, AgentFn } from '../model/agent.js';
 import type { ErrorInfo } from '../model/result.js';
 import type { ReplayedRun } from '../model/run.js';
 import { runWithInterceptor } from './scope.js';
 import { recordable } from './recordable.js';
 import { ReplaySession } from './replay-session.js';
+import { ModelCallHandler } from '../model-calls/model-call-handler.js';
+import type { ModelCallSettings, ModelCallSummary } from '../model-calls/types.js';
 
 export interface ReplayAttemptOptions {
   agent: AgentFn;
@@ -17,6 +19,16 @@ export interface ReplayAttemptOptions {
   /** Tool policies from the config; the case's own `replay.tools` win. */
   tools?: Record<string, ToolMatchPolicy>;
   defaultTool?: ToolMatchPolicy;
+  /**
+   * How model calls through rehearse's seams are answered. `mode` is the run's default (a case's own
+   * `replay.model` wins) unless `forceMode` (the `--model` flag) is set. @default recorded
+   */
+  model?: Partial<ModelCallSettings> & { forceMode?: ModelMode };
+}
+
+/** A replayed run, plus what its model calls cost, saved and drifted (absent when it made none). */
+export interface ReplayAttemptRun extends ReplayedRun {
+  modelCalls?: ModelCallSummary;
 }
 
 const TIMEOUT = Symbol('timeout');
@@ -25,13 +37,19 @@ const TIMEOUT = Symbol('timeout');
  * Runs the agent once on a case's input with its tools answered from the recording. Never throws: a throw,
  * a timeout or a divergence is part of the returned run, with the trajectory up to that point.
  */
-export async function replayAttempt(options: ReplayAttemptOptions): Promise<ReplayedRun> {
+export async function replayAttempt(options: ReplayAttemptOptions): Promise<ReplayAttemptRun> {
   const { caseData, attempt } = options;
   const replay = caseData.replay;
+  const model = options.model;
+  const models = new ModelCallHandler(caseData.timeline, {
+    ...model,
+    mode: model?.forceMode ?? replay?.model ?? model?.mode ?? 'recorded',
+  });
   const session = new ReplaySession(caseData.timeline, {
     tools: replay?.tools ? { ...options.tools, ...replay.tools } : options.tools,
     defaultTool: replay?.defaultTool ?? options.defaultTool,
     copyResults: attempt > 1,
+    models,
   });
   // Most agents never read the signal, and an AbortController per attempt is measurable at thousands of
   // cases: it is made on first use.
@@ -70,10 +88,11 @@ export async function replayAttempt(options: ReplayAttemptOptions): Promise<Repl
     clearTimeout(timer);
   }
 
-  const run: ReplayedRun = { timeline: session.timeline, durationMs: round(performance.now() - started) };
+  const run: ReplayAttemptRun = { timeline: session.timeline, durationMs: round(performance.now() - started) };
   if (output !== undefined) run.output = toJsonOutput(output);
   if (error) run.error = error;
   if (session.divergence) run.divergence = session.divergence;
+  if (models.called) run.modelCalls = models.summary();
   return run;
 }
 

@@ -29,6 +29,8 @@ const fullAttempt: Required<AttemptResult> = {
   ],
   usage: { inputTokens: 1, outputTokens: 2, cachedInputTokens: 0, totalTokens: 3 },
   costUsd: 0.01,
+  drift: [{ step: 0, message: 'model call #1 was answered with the recorded answer of step 0, but its request changed' }],
+  cache: { hits: 1, misses: 1, savedUsd: 0.02 },
 };
 const fullCase: Required<CaseResult> = {
   key: 's/a',

@@ -1,4 +1,5 @@
 import type { ToolMatchPolicy } from '../model/case.js';
+import type { ModelCallJob } from '../model-calls/run-settings.js';
 import type { ErrorInfo } from '../model/result.js';
 
 /** A case file as the run knows it before it is read. */
@@ -33,6 +34,9 @@ export interface WorkerJob {
   forceRepeat?: number;
   tools?: Record<string, ToolMatchPolicy>;
   allowHosts: string[];
+  /** Model-call mode, cache and prices; the judge. */
+  model?: ModelCallJob['model'];
+  judge?: ModelCallJob['judge'];
   selection: CaseSelection;
   /** Int32Array view: [0] heartbeat, [1..concurrency] the file index + 1 each slot is running (0 = idle). */
   watch: SharedArrayBuffer;

@@ -1,11 +1,13 @@
 import type { AgentFn } from '../model/agent.js';
-import type { Case, ToolMatchPolicy } from '../model/case.js';
+import type { Case, ModelMode, ToolMatchPolicy } from '../model/case.js';
 import type { AttemptResult, CaseResult, ErrorInfo, TrajectoryStep } from '../model/result.js';
 import type { LoadedCase } from '../case/load-case.js';
 import { replayAttempt } from '../replay/replay-attempt.js';
 import { scoreAttempt } from '../score/index.js';
 import { summarizeAttempts } from '../compare/summarize.js';
 import { sumUsage } from './usage.js';
+import type { ModelCallSettings } from '../model-calls/types.js';
+import type { JudgeEnvironment } from '../model-calls/judge-client.js';
 
 export interface CaseRunSettings {
   /** Used when the case does not set `replay.timeoutMs`. */
@@ -15,6 +17,10 @@ export interface CaseRunSettings {
   /** `--repeat N` from the command line: wins over the case's own setting. */
   forceRepeat?: number;
   tools?: Record<string, ToolMatchPolicy>;
+  /** Model calls: the run's default mode (a case's `replay.model` wins unless `forceMode`), cache folder, prices. */
+  model?: Partial<ModelCallSettings> & { forceMode?: ModelMode };
+  /** Where `judge` assertions send their grading calls. */
+  judge?: JudgeEnvironment;
 }
 
 /** Where a case sits: its suite (folder name), key and display path. */
@@ -33,7 +39,7 @@ export async function runCase(loaded: LoadedCase, identity: CaseIdentity, agent:
   const attempts: AttemptResult[] = [];
   const started = performance.now();
   for (let attempt = 1; attempt <= repeat; attempt++) {
-    attempts.push(await runAttempt(loaded, identity.key, agent, attempt, timeoutMs, settings.tools));
+    attempts.push(await runAttempt(loaded, identity.key, agent, attempt, timeoutMs, settings));
   }
   const { status, passes } = summarizeAttempts(attempts);
   const result = baseResult(identity, data);
@@ -57,22 +63,29 @@ async function runAttempt(
   agent: AgentFn,
   attempt: number,
   timeoutMs: number,
-  tools: Record<string, ToolMatchPolicy> | undefined,
+  settings: CaseRunSettings,
 ): Promise<AttemptResult> {
   const data = loaded.data;
-  const run = await replayAttempt({ agent, caseData: data, caseKey, attempt, timeoutMs, ...(tools && { tools }) });
+  const { tools, model } = settings;
+  const run = await replayAttempt({ agent, caseData: data, caseKey, attempt, timeoutMs, ...(tools && { tools }), ...(model && { model }) });
   const result: AttemptResult = { status: 'errored', durationMs: run.durationMs, score: 0, assertions: [], timeline: run.timeline };
   if (run.output !== undefined) result.output = run.output;
   if (run.error) result.error = run.error;
   if (run.divergence) result.divergence = run.divergence;
   const usage = sumUsage(run.timeline);
   if (usage) result.usage = usage;
+  const calls = run.modelCalls;
+  if (calls) {
+    if (calls.costUsd !== undefined) result.costUsd = calls.costUsd;
+    if (calls.cache) result.cache = calls.cache;
+    if (calls.drift.length > 0) result.drift = calls.drift;
+  }
   if (run.divergence) {
     result.status = 'diverged';
   } else if (!run.error || data.assertions.length > 0) {
     // A run that threw still gets its assertions when it has any: `no-error` and trajectory assertions
     // can judge a crash, and a case captured as "errored" may expect exactly that.
-    const scored = await scoreAttempt(data.assertions, run, { caseData: data, caseFile: loaded.path });
+    const scored = await scoreAttempt(data.assertions, run, { caseData: data, caseFile: loaded.path, ...(settings.judge && { judge: settings.judge }) });
     result.assertions = scored.assertions;
     result.score = scored.score;
     result.status = run.error ? 'errored' : scored.pass ? 'passed' : 'failed';

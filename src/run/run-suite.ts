@@ -12,6 +12,9 @@ import { writeResultsText } from '../report/results-file.js';
 import type { CaseFileRef, CaseSelection } from './protocol.js';
 import { superviseWorkers } from './supervise.js';
 import { addUsage } from './usage.js';
+import { modelCallHosts } from '../model-calls/provider-hosts.js';
+import { modelCallJob } from '../model-calls/run-settings.js';
+import type { ModelMode } from '../model/case.js';
 
 export interface RunSuiteOptions {
   cwd: string;
@@ -40,6 +43,8 @@ export interface RunSuiteOptions {
   /** Shared by every shard of one run, recorded as `runGroup` so `rehearse merge` can check its inputs belong together. */
   runGroup?: string;
   onWarning?: (message: string) => void;
+  /** `--model`: how every case's model calls are answered, over the config and the cases' own `replay.model`. */
+  model?: ModelMode;
 }
 
 export interface RunSuiteOutcome {
@@ -73,7 +78,9 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
       repeat,
       ...(options.repeat !== undefined && { forceRepeat: options.repeat }),
       ...(config.tools && { tools: config.tools }),
-      allowHosts: config.allowHosts ?? [],
+      // Model calls in live/cached mode and the judge go to their providers: let those hosts through.
+      allowHosts: [...(config.allowHosts ?? []), ...modelCallHosts(options.model ?? config.model ?? 'recorded', config.judge?.baseUrl, config.judge?.provider)],
+      ...modelCallJob(config, options.configDir ?? cwd, options.model),
       selection: options.selection ?? {},
     },
     concurrency,
@@ -142,6 +149,7 @@ export function totalsOf(cases: readonly CaseResult[]): RunTotals {
     for (const attempt of c.attempts) {
       if (attempt.usage) totals.usage = addUsage(totals.usage, attempt.usage);
       if (attempt.costUsd !== undefined) totals.costUsd = (totals.costUsd ?? 0) + attempt.costUsd;
+      if (attempt.cache?.savedUsd !== undefined) totals.cacheSavedUsd = (totals.cacheSavedUsd ?? 0) + attempt.cache.savedUsd;
     }
   }
   return totals;

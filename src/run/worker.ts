@@ -13,6 +13,7 @@ import { currentInterceptor } from '../replay/scope.js';
 import { createSelector, identify } from './case-identity.js';
 import { erroredCaseResult, runCase } from './run-case.js';
 import { needsTypeScript, registerTypeScriptLoader } from './typescript-loader.js';
+import { mergePrices } from '../model-calls/prices.js';
 import type { WorkerJob, WorkerMessage } from './protocol.js';
 
 const job = workerData as WorkerJob;
@@ -98,6 +99,9 @@ async function runAll(agent: AgentFn, cases: PendingCase[]): Promise<void> {
     repeat: job.repeat,
     ...(job.forceRepeat !== undefined && { forceRepeat: job.forceRepeat }),
     ...(job.tools && { tools: job.tools }),
+    // The price table is merged once here, not per attempt.
+    ...(job.model && { model: { ...job.model, prices: mergePrices(job.model.prices) } }),
+    ...(job.judge && { judge: job.judge }),
   };
   let next = 0;
   const lane = async (slot: number): Promise<void> => {

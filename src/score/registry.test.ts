@@ -9,6 +9,7 @@ describe('assertionRegistry', () => {
         'custom',
         'equals',
         'json-schema',
+        'judge',
         'matches',
         'max-duration-ms',
         'max-steps',

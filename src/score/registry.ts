@@ -14,6 +14,7 @@ import { toolArgsAssertion } from './tool-args.js';
 import { toolCalledAssertion } from './tool-called.js';
 import { toolNotCalledAssertion } from './tool-not-called.js';
 import { trajectoryAssertion } from './trajectory.js';
+import { judgeAssertion } from './judge.js';
 import type { AssertionDefinition } from './types.js';
 
 /** Every built-in assertion, by the `type` a spec names it with. */
@@ -39,6 +40,7 @@ export const assertionRegistry: AssertionRegistry = Object.freeze({
   'max-duration-ms': maxDurationMsAssertion,
   'max-tokens': maxTokensAssertion,
   custom: customAssertion,
+  judge: judgeAssertion,
 });
 
 /** The types the registry knows, for error messages and validation. */

@@ -2,6 +2,7 @@ import type { AssertionSpec, AssertionType } from '../model/assertion.js';
 import type { Case } from '../model/case.js';
 import type { Json } from '../model/json.js';
 import type { ReplayedRun } from '../model/run.js';
+import type { JudgeEnvironment } from '../model-calls/judge-client.js';
 
 /** The spec of one assertion type, e.g. `SpecOf<'contains'>`. */
 export type SpecOf<T extends AssertionType> = Extract<AssertionSpec, { type: T }>;
@@ -11,6 +12,8 @@ export interface AssertionContext {
   caseData: Case;
   /** Absolute path of the case file; `custom` modules are resolved from its directory. */
   caseFile: string;
+  /** The config's judge, for `judge` assertions (absent when none is configured). */
+  judge?: JudgeEnvironment;
 }
 
 /**
