@@ -84,6 +84,20 @@ export async function loadRun(file: string, selector: RunSelector = {}): Promise
 
 /** A run captured by rehearse, with its `source` derived from the run itself. */
 export function fromCapturedRun(run: RunArtifact): ImportedRun {
+  const imported = run.metadata?.['importedFrom'];
+  if (imported && typeof imported === 'object' && !Array.isArray(imported) && typeof imported['kind'] === 'string') {
+    // A run `rehearse import` wrote from a trace: its source is the trace, as if promoted from the export.
+    const { importedFrom: _, ...metadata } = run.metadata!;
+    const source: CaseSource = { kind: imported['kind'], traceId: run.runId, capturedAt: run.startedAt };
+    const attributes = imported['attributes'];
+    if (attributes && typeof attributes === 'object' && !Array.isArray(attributes)) source.attributes = attributes;
+    const version = run.agent.version ?? run.agent.commit;
+    if (version) source.agentVersion = run.agent.name ? `${run.agent.name} ${version}` : version;
+    const rest: RunArtifact = { ...run };
+    if (Object.keys(metadata).length > 0) rest.metadata = metadata;
+    else delete rest.metadata;
+    return { run: rest, source };
+  }
   const source: CaseSource = { kind: 'capture', runId: run.runId, capturedAt: run.startedAt };
   const version = [run.agent.name, run.agent.version, run.agent.commit && `(${run.agent.commit.slice(0, 12)})`].filter(Boolean).join(' ');
   if (version) source.agentVersion = version;

@@ -244,4 +244,23 @@ describe('OTel GenAI export → promote --yes → rehearse run', () => {
 
     expect(verdictOf(project, 'suites/support/double-refund-otel.case.json')).toBe('fixed');
   });
+
+  it('rehearse import writes each trace as a run file that promotes like the export; a trace without content is refused', () => {
+    const noContent = createTraceBuilder();
+    noContent.span('chat gpt-4o', { attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' } });
+    const jsonl = join(project, 'exports.jsonl');
+    writeFileSync(jsonl, `${readFileSync(traceFile, 'utf8')}\n${noContent.toJson()}\n`);
+    const imported = rehearse(project, ['import', jsonl, '--out', 'imported']);
+    expect(imported.status).toBe(1);
+    expect(imported.stderr).toMatch(/without message content.*OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true/);
+    expect(imported.stdout).toMatch(/^imported\/.*\.run\.json {2}\(otel, 7 steps, ok\)$/m);
+    expect(imported.stdout).toContain('Imported 1 of 2 traces.');
+    const runFile = join(project, 'imported', readdirSync(join(project, 'imported'))[0]!);
+    const promoted = rehearse(project, ['promote', runFile, '--suite', 'support', '--id', 'from-import', '--yes']);
+    expect(promoted.status).toBe(0);
+    const written = JSON.parse(readFileSync(join(project, 'suites', 'support', 'from-import.case.json'), 'utf8')) as Case;
+    expect(written.source).toMatchObject({ kind: 'otel', agentVersion: 'support-agent 1.0.0' });
+    expect(written.source?.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(JSON.stringify(written)).not.toContain(email);
+  });
 });
