@@ -3,7 +3,7 @@ import { judgeConfigIssues } from '../model-calls/judge-config.js';
 import { priceTableIssues } from '../model-calls/prices.js';
 
 const KNOWN_KEYS = new Set([
-  '$schema', 'agent', 'cases', 'concurrency', 'timeoutMs', 'repeat', 'tools', 'allowHosts', 'model', 'out', 'baseline',
+  '$schema', 'agent', 'cases', 'concurrency', 'workers', 'timeoutMs', 'repeat', 'tools', 'allowHosts', 'model', 'out', 'baseline',
   'failOn', 'reporters', 'thresholds', 'significance', 'cacheDir', 'prices', 'judge',
 ]);
 const TOOL_POLICIES = new Set(['exact', 'ignore', 'sequential', 'nearest', 'live']);
@@ -26,6 +26,7 @@ export function validateConfig(raw: unknown): SchemaIssue[] {
   stringArray(raw['cases'], '/cases', issue);
   stringArray(raw['allowHosts'], '/allowHosts', issue);
   positiveInteger(raw['concurrency'], '/concurrency', issue);
+  positiveInteger(raw['workers'], '/workers', issue);
   positiveInteger(raw['timeoutMs'], '/timeoutMs', issue);
   positiveInteger(raw['repeat'], '/repeat', issue);
   oneOf(raw['model'], '/model', ['live', 'cached', 'recorded'], issue);

@@ -18,6 +18,11 @@ export interface RehearseConfig {
   cases?: string[];
   /** Cases run at once. @default 8 */
   concurrency?: number;
+  /**
+   * Worker threads cases are spread over (only with 250+ cases a worker). Each thread warms up on its own, so
+   * a second one paid for itself only when agents do real CPU work per case, on machines with spare cores. @default 1
+   */
+  workers?: number;
   /** Per-attempt timeout, overridable per case. @default 30000 */
   timeoutMs?: number;
   /** Attempts per case (a case's own `replay.repeat` wins). @default 1 */

@@ -158,3 +158,32 @@ describe('selection, repeats and loading failures', () => {
     expect(existsSync(join(fixture.dir, 'never-written.json'))).toBe(false);
   });
 });
+
+describe('several workers', () => {
+  test('the same verdicts when cases are spread over three threads, hangs and crashes included', async () => {
+    const single = await run();
+    const loaded = await loadConfig(fixture.dir, undefined, () => {});
+    const spread = await run({ config: { ...loaded.config, workers: 3 }, minCasesPerWorker: 1 });
+    const summary = (r: RunResults) => r.cases.map((c) => [c.key, c.status, c.error?.code ?? c.attempts[0]?.error?.code ?? null]);
+    expect(summary(spread.results)).toEqual(summary(single.results));
+    expect(spread.seen).toHaveLength(single.seen.length);
+    expect(spread.results.totals).toEqual(single.results.totals);
+  }, 30_000);
+
+  test('a filter selects across every worker before the first case is reported', async () => {
+    const loaded = await loadConfig(fixture.dir, undefined, () => {});
+    const order: string[] = [];
+    const outcome = await run({
+      config: { ...loaded.config, workers: 2 },
+      minCasesPerWorker: 1,
+      selection: { filter: 'answer' },
+      reporter: {
+        onRunStart: (info) => void order.push(`start:${info.caseCount}`),
+        onCaseResult: (result) => void order.push(result.id),
+      },
+    });
+    expect(order[0]).toBe('start:3');
+    expect(order).toHaveLength(4);
+    expect(outcome.results.cases.map((c) => c.file)).toEqual(['answer-1-again', 'answer-1', 'answer-2'].map((f) => `suites/core/${f}.case.json`));
+  }, 30_000);
+});

@@ -43,6 +43,8 @@ export interface RunSuiteOptions {
   /** Shared by every shard of one run, recorded as `runGroup` so `rehearse merge` can check its inputs belong together. */
   runGroup?: string;
   onWarning?: (message: string) => void;
+  /** Fewest cases that justify a worker thread of their own (see `workers` in the config). @default 250 */
+  minCasesPerWorker?: number;
   /** `--model`: how every case's model calls are answered, over the config and the cases' own `replay.model`. */
   model?: ModelMode;
 }
@@ -84,6 +86,8 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
       selection: options.selection ?? {},
     },
     concurrency,
+    workers: config.workers ?? 1,
+    ...(options.minCasesPerWorker !== undefined && { minCasesPerWorker: options.minCasesPerWorker }),
     workerUrl: options.workerUrl,
     hangMs: (config.timeoutMs ?? 30_000) + 2_000,
     onSelected: (indices) => reporter.onRunStart?.({ caseCount: indices.length, repeat, concurrency, cwd }),

@@ -8,7 +8,12 @@ import { erroredCaseResult } from './run-case.js';
 
 export interface SuperviseOptions {
   job: Omit<WorkerJob, 'indices' | 'watch' | 'concurrency'>;
+  /** Cases in flight at once, across all workers. */
   concurrency: number;
+  /** Worker threads to spread the cases over (fewer when the suite is small). @default 1 */
+  workers?: number;
+  /** Fewest cases that justify a worker thread of their own. @default 250 */
+  minCasesPerWorker?: number;
   workerUrl: URL;
   /** A worker whose event loop is blocked this long is stopped and its running cases marked hung. */
   hangMs: number;
@@ -21,76 +26,100 @@ export interface SuperviseOptions {
 interface Task {
   indices: number[];
   concurrency: number;
+  /**
+   * Set on the first round of tasks: where to record which of its cases the selection keeps (the worker's
+   * first message). Tasks that re-run leftovers after a failure hold selected cases only.
+   */
+  selectionSlot?: number;
 }
 
 type WorkerEnd = { kind: 'done' } | { kind: 'failed'; inFlight: number[]; error: ErrorInfo };
 
+/** Below this many cases per worker, another thread's start-up (30-50 ms) costs more than it saves. */
+const MIN_CASES_PER_WORKER = 250;
+
 /**
- * Runs the selected cases in a worker thread and keeps the run alive through anything an agent does to it.
+ * Runs the selected cases in worker threads and keeps the run alive through anything an agent does to them.
  * A worker that hangs (blocked event loop) or dies is replaced: if one case was running it is marked
  * errored; if several were, they are re-run one at a time so only the culprit is blamed.
  */
 export async function superviseWorkers(options: SuperviseOptions): Promise<void> {
+  const all = options.job.files.map((_, i) => i);
+  const workers = Math.max(1, Math.min(options.workers ?? 1, Math.floor(all.length / (options.minCasesPerWorker ?? MIN_CASES_PER_WORKER))));
+  const perWorker = Math.max(1, Math.ceil(options.concurrency / workers));
+  // Round-robin, so cases of one slow suite (neighbours in file order) are shared out too.
+  const queue: Task[] = Array.from({ length: workers }, (_, w) => ({
+    indices: all.filter((i) => i % workers === w),
+    concurrency: perWorker,
+    selectionSlot: w,
+  }));
+
   const finished = new Set<number>();
-  let selected: number[] | undefined;
-  const queue: Task[] = [{ indices: options.job.files.map((_, i) => i), concurrency: options.concurrency }];
-  let chain = Promise.resolve();
-  // Reporter hooks are awaited in order even though messages arrive while the worker keeps running.
+  /** Indices each first-round task reported as selected; undefined until it has. */
+  const selections: (number[] | undefined)[] = queue.map(() => undefined);
+  const selectedSet = new Set<number>();
+  let announce!: () => void;
+  const announced = new Promise<void>((resolve) => (announce = resolve));
+  let chain: Promise<void> = announced;
+  // Reporter hooks are awaited in order, after onRunStart, even though messages arrive from several threads.
   const serially = (fn: () => void | Promise<void>): void => {
     chain = chain.then(fn);
   };
-
-  while (queue.length > 0) {
-    const task = queue.shift()!;
-    const indices = selected ? task.indices.filter((i) => !finished.has(i)) : task.indices;
-    if (indices.length === 0) continue;
-    const end = await runWorker(options, { ...task, indices }, {
-      selected(list) {
-        if (selected) return;
-        selected = list;
-        serially(() => options.onSelected(list));
-      },
-      result(index, text) {
-        if (finished.has(index)) return;
-        finished.add(index);
-        const result = JSON.parse(text) as CaseResult;
-        serially(() => options.onResult(index, result, text));
-      },
-      agentFailed(error) {
-        for (const index of selected ?? indices) {
-          if (finished.has(index)) continue;
-          finished.add(index);
-          const result = failedCaseResult(options.job, index, error);
-          serially(() => options.onResult(index, result, JSON.stringify(result)));
-        }
-      },
-    });
-    if (end.kind === 'done') continue;
-    const selection = selected ?? indices;
-    const unfinished = selection.filter((i) => !finished.has(i) && indices.includes(i));
-    const inFlight = end.inFlight.filter((i) => !finished.has(i));
-    if (inFlight.length === 1 || (inFlight.length > 1 && task.concurrency === 1)) {
-      for (const index of inFlight) {
-        finished.add(index);
-        const result = failedCaseResult(options.job, index, end.error);
-        serially(() => options.onResult(index, result, JSON.stringify(result)));
-      }
-    } else if (inFlight.length > 1) {
-      queue.unshift({ indices: inFlight, concurrency: 1 });
-    } else if (!selected) {
-      // It died before it could say which cases it would run: nothing can be replayed with this agent.
-      for (const index of indices) {
-        finished.add(index);
-        const result = failedCaseResult(options.job, index, end.error);
-        serially(() => options.onResult(index, result, JSON.stringify(result)));
-      }
-      selected = indices;
-      serially(() => options.onSelected(indices));
+  const select = (slot: number, indices: number[]): void => {
+    if (selections[slot]) return;
+    selections[slot] = indices;
+    for (const i of indices) selectedSet.add(i);
+    if (selections.every(Boolean)) {
+      const union = [...selectedSet].sort((a, b) => a - b);
+      void Promise.resolve(options.onSelected(union)).then(announce, announce);
     }
-    const rest = unfinished.filter((i) => !finished.has(i) && !inFlight.includes(i));
-    if (rest.length > 0) queue.push({ indices: rest, concurrency: task.concurrency });
+  };
+  const finish = (index: number, result: CaseResult, text: string): void => {
+    if (finished.has(index)) return;
+    finished.add(index);
+    serially(() => options.onResult(index, result, text));
+  };
+  const fail = (index: number, error: ErrorInfo): void => {
+    const result = failedCaseResult(options.job, index, error);
+    finish(index, result, JSON.stringify(result));
+  };
+
+  const runTasks = async (): Promise<void> => {
+    for (let task = queue.shift(); task; task = queue.shift()) {
+      const slot = task.selectionSlot ?? -1;
+      const firstRound = slot >= 0;
+      const selectionKnown = (): boolean => !firstRound || selections[slot] !== undefined;
+      const indices = task.indices.filter((i) => !finished.has(i));
+      if (indices.length === 0) continue;
+      const end = await runWorker(options, { ...task, indices }, {
+        selected: (list) => firstRound && select(slot, list),
+        result: (index, text) => finish(index, JSON.parse(text) as CaseResult, text),
+        agentFailed: (error) => {
+          for (const index of (firstRound && selections[slot]) || indices) if (!finished.has(index)) fail(index, error);
+        },
+      });
+      if (end.kind === 'done') continue;
+      if (!selectionKnown()) {
+        // It died before it could say which cases it would run: nothing can be replayed with this agent.
+        for (const index of indices) fail(index, end.error);
+        select(slot, indices);
+        continue;
+      }
+      const inFlight = end.inFlight.filter((i) => !finished.has(i));
+      if (inFlight.length === 1 || (inFlight.length > 1 && task.concurrency === 1)) {
+        for (const index of inFlight) fail(index, end.error);
+      } else if (inFlight.length > 1) {
+        queue.unshift({ indices: inFlight, concurrency: 1 });
+      }
+      const rest = indices.filter((i) => !finished.has(i) && !inFlight.includes(i) && (!firstRound || selectedSet.has(i)));
+      if (rest.length > 0) queue.push({ indices: rest, concurrency: task.concurrency });
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, runTasks));
+  if (!selections.every(Boolean)) {
+    // Only when a task had nothing to run; the run still starts and ends for the reporters.
+    for (let slot = 0; slot < selections.length; slot++) if (!selections[slot]) select(slot, []);
   }
-  if (!selected) serially(() => options.onSelected([]));
   await chain;
 }
 
