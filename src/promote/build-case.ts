@@ -6,6 +6,7 @@ import { redact, type RedactOptions } from '../capture/redact.js';
 import type { ImportedRun } from '../import/trace-to-run.js';
 import { inferFailureStep, type FailureStep } from './infer-failure.js';
 import { slugify } from './names.js';
+import { replayable } from './replay-case.js';
 import { suggestAssertions, type Suggestion } from './suggest.js';
 
 export interface DraftOptions {
@@ -109,12 +110,6 @@ export function finalizeCase(draft: CaseDraft, assertions: AssertionSpec[], extr
   out.assertions = assertions;
   if (caseData.redactions) out.redactions = caseData.redactions;
   return out;
-}
-
-/** Every tool call answers with a result or an error on replay; a call recorded with neither returns null. */
-function replayable(event: TimelineEvent): TimelineEvent {
-  if (event.type !== 'tool' || event.error || event.result !== undefined) return event;
-  return { ...event, result: null };
 }
 
 function failureSummary(imported: ImportedRun, note: string | undefined): string {

@@ -29,7 +29,8 @@ export function caseFromRun(imported: ImportedRun): Case {
   };
 }
 
-function replayable(event: TimelineEvent): TimelineEvent {
+/** Every tool call answers with a result or an error on replay; a call recorded with neither returns null. */
+export function replayable(event: TimelineEvent): TimelineEvent {
   if (event.type !== 'tool' || event.error || event.result !== undefined) return event;
   return { ...event, result: null };
 }
