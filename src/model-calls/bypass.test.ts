@@ -1,0 +1,39 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installNetworkGuard } from '../replay/network-guard.js';
+import { ReplaySession } from '../replay/replay-session.js';
+import { runWithInterceptor } from '../replay/scope.js';
+import { bypassHint, modelCallHosts } from './provider-hosts.js';
+import { refundTimeline } from './test-support/recorded.js';
+
+describe('a client that bypasses rehearse.fetch', () => {
+  let remove: () => void;
+  beforeAll(() => {
+    remove = installNetworkGuard();
+  });
+  afterAll(() => remove());
+
+  it('is blocked by the network guard with a message that says to pass fetch: rehearse.fetch', async () => {
+    const session = new ReplaySession(refundTimeline());
+    const openai = new OpenAI({ apiKey: 'sk-test', maxRetries: 0 }); // no `fetch` option: goes straight to the network
+    const error = await runWithInterceptor(session, () => openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Refund order 42' }] })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.APIConnectionError);
+    expect(session.divergence).toMatchObject({ kind: 'blocked-network', target: 'api.openai.com:443' });
+    expect(session.divergence!.message).toContain('pass `fetch: rehearse.fetch` to the client (new OpenAI({ fetch: rehearse.fetch })');
+  });
+});
+
+describe('provider hosts', () => {
+  it('names the client to fix for known providers only', () => {
+    expect(bypassHint('api.anthropic.com:443', 3)).toContain('step 3: a anthropic model call to api.anthropic.com:443 bypassed rehearse');
+    expect(bypassHint('api.anthropic.com:443', 3)).toContain('new Anthropic({ fetch: rehearse.fetch })');
+    expect(bypassHint('example.com:443', 0)).toBeUndefined();
+  });
+
+  it('allows provider hosts only when models are called for real, and the judge host always', () => {
+    expect(modelCallHosts('recorded')).toEqual([]);
+    expect(modelCallHosts('cached')).toEqual(['api.openai.com', 'api.anthropic.com']);
+    expect(modelCallHosts('recorded', 'https://llm.internal:8443/v1')).toEqual(['llm.internal:8443']);
+    expect(modelCallHosts('recorded', undefined, 'anthropic')).toEqual(['api.anthropic.com']);
+  });
+});
