@@ -12,6 +12,5 @@ export const EXTRA_COMMANDS: Record<string, { summary: string; load: () => Promi
   promote: { summary: 'write a captured run or trace as a case: suites/NAME/ID.case.json', load: () => import('./commands/promote.js') },
   replay: { summary: 're-run one captured run or trace against the current agent and show where it departs', load: () => import('./commands/replay.js') },
   cache: { summary: 'prune the model response cache: cache prune [--older-than 30d]', load: () => import('./commands/cache.js') },
-  cache: { summary: 'prune the model response cache: cache prune [--older-than 30d]', load: () => import('./commands/cache.js') },
   import: { summary: 'convert the traces in an OTLP/JSON export (GenAI, AI SDK, OpenInference) into run files', load: () => import('./commands/import.js') },
 };
