@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -94,6 +95,18 @@ function read(name: string): RunResults {
   return JSON.parse(readFileSync(join(dir, name), 'utf8')) as RunResults;
 }
 
+/** Arguments of a shell line `npx rehearse …` (the documented lines use only plain and single-quoted words). */
+function argsOf(line: string): string[] {
+  return [...line.replace(/^npx rehearse /, '').matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+}
+
+function schemaErrors(data: unknown): unknown {
+  const require = createRequire(import.meta.url);
+  const Ajv2020 = (require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')).default;
+  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(join(REPO_ROOT, 'schema/results.schema.json'), 'utf8')));
+  return validate(data) ? null : validate.errors;
+}
+
 const essentials = (results: RunResults) => results.cases.map((c) => ({ key: c.key, file: c.file, status: c.status, passes: c.passes }));
 /** Report text with timings blanked: the merged run and the whole run took different times. */
 const untimed = (text: string) => text.replace(/\d+(\.\d+)? ?(ms|s)\b/g, 'T');
@@ -130,6 +143,8 @@ describe('rehearse run --shard and rehearse merge', () => {
     expect(merge.code).toBe(0);
     expect(merge.stdout).toBe('merged 2 results files into merged.json: 10 cases (6 passed, 4 failed, 0 diverged, 0 errored)\n');
     merged = read('merged.json');
+    expect(schemaErrors(merged)).toBeNull();
+    expect(schemaErrors(first)).toBeNull();
     expect(essentials(merged)).toEqual(essentials(whole));
     expect(merged.totals).toEqual(whole.totals);
     expect(merged).not.toHaveProperty('shard');
@@ -192,7 +207,8 @@ describe('rehearse run --shard and rehearse merge', () => {
     expect(future.code).toBe(2);
     expect(future.stderr).toBe('rehearse: future.json: results format version 99 is newer than this rehearse supports (newest: 1); upgrade rehearse to read it\n');
 
-    expect((await rehearse(['merge'])).code).toBe(2);
+    const bare = await rehearse(['merge']);
+    expect([bare.code, bare.stderr.split('\n')[0]]).toEqual([2, 'rehearse: merge needs the results files of the shards']);
     const noMatch = await rehearse(['merge', 'nothing-*.json']);
     expect([noMatch.code, noMatch.stderr]).toEqual([2, `rehearse: "nothing-*.json" matches no results files in ${dir}; check the artifact download path\n`]);
     const unknown = await rehearse(['merge', 'results-1.json', '--bogus']);
@@ -211,5 +227,39 @@ describe('rehearse run --shard and rehearse merge', () => {
     const bad = await rehearse(['run', '--shard', '3/2']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--shard 3/2: i must be between 1 and n (2); got 3');
+  });
+});
+
+describe('the workflow in docs/sharding.md', () => {
+  test('its rehearse commands, run as the jobs run them, merge and report the whole suite', async () => {
+    const { parse } = await import('yaml');
+    const markdown = readFileSync(join(REPO_ROOT, 'docs/sharding.md'), 'utf8');
+    const workflow = parse(/```yaml\n([\s\S]*?)```/.exec(markdown)![1]!) as {
+      jobs: Record<string, { strategy?: { matrix: { shard: number[] } }; steps: { run?: string; uses?: string; with?: Record<string, unknown> }[] }>;
+    };
+    const { rehearse: shardJob, 'rehearse-report': reportJob } = workflow.jobs;
+    const shards = shardJob!.strategy!.matrix.shard;
+    expect(shards).toEqual([1, 2, 3, 4]);
+    const runLine = shardJob!.steps.find((s) => s.run?.startsWith('npx rehearse run'))!.run!;
+    const upload = shardJob!.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'))!.with!;
+    const download = reportJob!.steps.find((s) => s.uses?.startsWith('actions/download-artifact'))!.with!;
+    mkdirSync(join(dir, download.path as string), { recursive: true });
+    for (const shard of shards) {
+      const line = runLine.replaceAll('${{ matrix.shard }}', String(shard));
+      const run = await rehearse(argsOf(line), { GITHUB_RUN_ID: '808', GITHUB_RUN_ATTEMPT: '1' });
+      expect([run.code, run.stderr], line).toEqual([0, '']);
+      // download-artifact with merge-multiple puts every shard's file in one folder.
+      const uploaded = (upload.path as string).replaceAll('${{ matrix.shard }}', String(shard));
+      copyFileSync(join(dir, uploaded), join(dir, download.path as string, uploaded));
+    }
+    const later = reportJob!.steps.filter((s) => s.run?.startsWith('npx rehearse')).map((s) => s.run!.trim());
+    expect(later.map((l) => argsOf(l)[0])).toEqual(['merge', 'report']);
+    const merge = await rehearse(argsOf(later[0]!));
+    expect([merge.code, merge.stderr]).toEqual([0, '']);
+    expect(merge.stdout).toContain('merged 4 results files into merged.json: 10 cases');
+    expect(essentials(read('merged.json'))).toEqual(essentials(read('whole.json')));
+    const report = await rehearse(argsOf(later[1]!));
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout).toContain('still failing');
   });
 });
