@@ -26446,6 +26446,21 @@ function clip(text) {
 }
 
 // src/compare/stats.ts
+function wilsonInterval(passes, runs, z = 1.96) {
+  checkCounts("wilsonInterval", passes, runs);
+  if (!(Number.isFinite(z) && z >= 0)) {
+    throw new RangeError(`wilsonInterval: z must be a finite number >= 0, got ${z}`);
+  }
+  if (runs === 0) return { low: 0, high: 1, rate: 0 };
+  const rate = passes / runs;
+  const z2 = z * z;
+  const denominator = 1 + z2 / runs;
+  const centre = (rate + z2 / (2 * runs)) / denominator;
+  const half = z / denominator * Math.sqrt(rate * (1 - rate) / runs + z2 / (4 * runs * runs));
+  const low = passes === 0 ? 0 : Math.max(0, centre - half);
+  const high = passes === runs ? 1 : Math.min(1, centre + half);
+  return { low, high, rate };
+}
 function fisherExactOneSided(headPasses, headRuns, basePasses, baseRuns, direction) {
   checkCounts("fisherExactOneSided (head)", headPasses, headRuns);
   checkCounts("fisherExactOneSided (base)", basePasses, baseRuns);
@@ -26482,6 +26497,10 @@ function fisherExactOneSided(headPasses, headRuns, basePasses, baseRuns, directi
   }
   const p = Math.exp(peak + Math.log(sum));
   return Math.min(1, Math.max(0, p));
+}
+function passHatK(passes, runs) {
+  checkCounts("passHatK", passes, runs);
+  return runs > 0 && passes === runs ? 1 : 0;
 }
 var TABLE_SIZE = 256;
 var LOG_FACTORIAL_TABLE = (() => {
@@ -27066,6 +27085,12 @@ function formatUsage(totals) {
 function formatPassRate(passes, runs) {
   return runs > 0 ? `${passes}/${runs}` : "\u2014";
 }
+function formatRepeatStats(passes, runs) {
+  if (runs <= 1) return void 0;
+  const { low, high, rate } = wilsonInterval(passes, runs);
+  const pct = (x) => `${Math.round(x * 100)}%`;
+  return `${pct(rate)} (95% CI ${pct(low)}\u2013${pct(high)}), pass^${runs} ${passHatK(passes, runs) ? "yes" : "no"}`;
+}
 function groupThousands(n) {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
@@ -27372,6 +27397,12 @@ function buildRow(c, trajectories, link, max) {
     ...optional("departure", trajectories?.departure ? truncate(describeDeparture(trajectories.departure), 160) : void 0)
   };
 }
+function repeatStats(head, c) {
+  const headStats = formatRepeatStats(head.passes, head.attempts.length);
+  const baseStats = c.base ? formatRepeatStats(c.base.passes, c.base.runs) : void 0;
+  if (!headStats && !baseStats) return void 0;
+  return [headStats && `head ${head.passes}/${head.attempts.length}: ${headStats}`, baseStats && `base ${c.base.passes}/${c.base.runs}: ${baseStats}`].filter(Boolean).join("; ");
+}
 function buildDetails(c, head, row, trajectories, max) {
   const attempt = representativeAttempt(head);
   const divergence = attempt?.divergence;
@@ -27390,6 +27421,7 @@ function buildDetails(c, head, row, trajectories, max) {
     ...optional("error", error2 ? truncate(`${error2.code}: ${error2.message}${error2.file ? ` (${error2.file}${error2.pointer ?? ""})` : ""}`, max * 2) : void 0),
     ...optional("divergence", divergence ? { message: truncate(divergence.message, max), ...optional("diff", divergenceDiff) } : void 0),
     ...optional("flowchart", trajectories && trajectories.recorded.length + trajectories.replayed.length > 0 ? trajectoryFlowchart(trajectories) : void 0),
+    ...optional("repeatStats", repeatStats(head, c)),
     reproduce: `npx rehearse run ${head.file}`
   };
 }

@@ -1,4 +1,5 @@
 import type { RunTotals, Usage } from '../model/index.js';
+import { passHatK, wilsonInterval } from '../compare/stats.js';
 
 /** `850 ms`, `12.3 s`, `4 min 05 s`. */
 export function formatDuration(ms: number): string {
@@ -30,6 +31,17 @@ export function formatUsage(totals: Pick<RunTotals, 'usage' | 'costUsd'>): strin
 /** `3/5`, or `—` when the case never ran. */
 export function formatPassRate(passes: number, runs: number): string {
   return runs > 0 ? `${passes}/${runs}` : '—';
+}
+
+/**
+ * With repeats, what a pass count means: the rate with its Wilson 95% interval, and pass^k (every attempt
+ * passed): `80% (95% CI 38–96%), pass^5 no`. Undefined for a single attempt, where it would say nothing.
+ */
+export function formatRepeatStats(passes: number, runs: number): string | undefined {
+  if (runs <= 1) return undefined;
+  const { low, high, rate } = wilsonInterval(passes, runs);
+  const pct = (x: number): string => `${Math.round(x * 100)}%`;
+  return `${pct(rate)} (95% CI ${pct(low)}–${pct(high)}), pass^${runs} ${passHatK(passes, runs) ? 'yes' : 'no'}`;
 }
 
 /** `12345` → `12,345` (toLocaleString would load Intl data, which costs tens of milliseconds cold). */

@@ -24,7 +24,7 @@ describe('terminal reporter', () => {
     const text = (await runReporter()).text();
     expect(text).not.toContain('\u001b[');
     const lines = text.split('\n');
-    expect(lines[0]).toBe('✓ passed   refunds/double-refund 2/2 24 ms');
+    expect(lines[0]).toBe('✓ passed   refunds/double-refund 2/2 100% (95% CI 34%–100%), pass^2 yes 24 ms');
     expect(lines).toContain('↯ diverged search/typo-query 12 ms');
     expect(lines).toContain('! errored  search/empty-query 0 ms');
     const headings = lines.filter((l) => /^[A-Z][a-z ]+ \(\d+\)$/.test(l));

@@ -1,6 +1,6 @@
 import type { CaseResult, ComparedCase, Comparison, Reporter, RunEndInfo, RunStartInfo, Verdict } from '../model/index.js';
 import { compactJson, sanitizeForTerminal, truncate } from './escape.js';
-import { formatDuration, formatPassRate, formatUsage } from './format.js';
+import { formatDuration, formatPassRate, formatRepeatStats, formatUsage } from './format.js';
 import { diffFromEvidence, formatChanges } from './json-diff.js';
 import { compareTrajectories, describeDeparture, representativeAttempt } from './trajectory.js';
 import { countVerdicts, formatHeadline, REPORT_VERDICT_ORDER, VERDICT_TITLE } from './verdicts.js';
@@ -99,7 +99,8 @@ export function createTerminalReporter(options: TerminalOptions = {}): Reporter 
     onCaseResult(result: CaseResult) {
       done += 1;
       if (result.status !== 'passed') failing += 1;
-      const runs = result.attempts.length > 1 ? ` ${formatPassRate(result.passes, result.attempts.length)}` : '';
+      const stats = formatRepeatStats(result.passes, result.attempts.length);
+      const runs = stats ? ` ${formatPassRate(result.passes, result.attempts.length)} ${c.dim(stats)}` : '';
       emit(`${symbol(result.status)} ${result.status.padEnd(8)} ${sanitizeForTerminal(result.key)}${runs} ${c.dim(formatDuration(result.durationMs))}\n`);
       const now = Date.now();
       if (tty && now - startedAt >= progressAfter && now - lastProgress >= PROGRESS_MS) {

@@ -1,6 +1,6 @@
 import type { AssertionResult, CaseResult, ComparedCase, Comparison, Verdict } from '../model/index.js';
 import { compactJson, truncate } from './escape.js';
-import { formatDuration, formatPassRate, formatUsage } from './format.js';
+import { formatDuration, formatPassRate, formatRepeatStats, formatUsage } from './format.js';
 import { changesFromChangeset, diffFromEvidence, diffJson, formatChanges } from './json-diff.js';
 import { trajectoryFlowchart } from './mermaid.js';
 import { compareTrajectories, describeDeparture, representativeAttempt, type TrajectoryComparison } from './trajectory.js';
@@ -54,6 +54,8 @@ export interface CaseDetailsView extends CaseRowView {
   divergence?: { message: string; diff?: string };
   /** Mermaid flowchart source (labels already sanitized), absent without a recorded trajectory. */
   flowchart?: string;
+  /** With repeats: pass rate, Wilson 95% interval and pass^k of the head (and the base, when known). */
+  repeatStats?: string;
   reproduce: string;
 }
 
@@ -175,6 +177,13 @@ function buildRow(c: ComparedCase, trajectories: TrajectoryComparison | undefine
   };
 }
 
+function repeatStats(head: CaseResult, c: ComparedCase): string | undefined {
+  const headStats = formatRepeatStats(head.passes, head.attempts.length);
+  const baseStats = c.base ? formatRepeatStats(c.base.passes, c.base.runs) : undefined;
+  if (!headStats && !baseStats) return undefined;
+  return [headStats && `head ${head.passes}/${head.attempts.length}: ${headStats}`, baseStats && `base ${c.base!.passes}/${c.base!.runs}: ${baseStats}`].filter(Boolean).join('; ');
+}
+
 function buildDetails(c: ComparedCase, head: CaseResult, row: CaseRowView, trajectories: TrajectoryComparison | undefined, max: number): CaseDetailsView {
   const attempt = representativeAttempt(head);
   const divergence = attempt?.divergence;
@@ -193,6 +202,7 @@ function buildDetails(c: ComparedCase, head: CaseResult, row: CaseRowView, traje
     ...optional('error', error ? truncate(`${error.code}: ${error.message}${error.file ? ` (${error.file}${error.pointer ?? ''})` : ''}`, max * 2) : undefined),
     ...optional('divergence', divergence ? { message: truncate(divergence.message, max), ...optional('diff', divergenceDiff) } : undefined),
     ...optional('flowchart', trajectories && trajectories.recorded.length + trajectories.replayed.length > 0 ? trajectoryFlowchart(trajectories) : undefined),
+    ...optional('repeatStats', repeatStats(head, c)),
     reproduce: `npx rehearse run ${head.file}`,
   };
 }
