@@ -4,6 +4,9 @@ import type { FlatSpan } from './otlp.js';
 import { isObject, parseJsonText, textOf, toArgs, toChatMessages, toToolDefinitions, unflatten } from './messages.js';
 import { AttributeReader, spanError, timing, usageOf, type MappedSpan } from './span-mapping.js';
 
+/** What OpenInference instrumentations write in place of content hidden by configuration. */
+const HIDDEN = '__REDACTED__';
+
 /** True when a span follows the OpenInference conventions (Arize Phoenix). */
 export function isOpenInferenceSpan(span: FlatSpan): boolean {
   return typeof span.attributes['openinference.span.kind'] === 'string';
@@ -14,7 +17,10 @@ export function isOpenInferenceSpan(span: FlatSpan): boolean {
  * `llm.output_messages…`, `llm.model_name`, `llm.token_count.*`), `TOOL` → tool event (`tool.name`, arguments
  * from `input.value` or `tool.parameters`, result from `output.value`); `CHAIN` / `AGENT` give input and output.
  */
-export function mapOpenInferenceSpan(span: FlatSpan): MappedSpan {
+export function mapOpenInferenceSpan(original: FlatSpan): MappedSpan {
+  // With OPENINFERENCE_HIDE_* set, instrumentations write this marker instead of the content: it is no content.
+  // The marked attributes stay out of the mapping and so end up in the source bag as they were.
+  const span = { ...original, attributes: Object.fromEntries(Object.entries(original.attributes).filter(([, v]) => v !== HIDDEN)) };
   const attrs = new AttributeReader(span.attributes);
   const kind = (attrs.string('openinference.span.kind') ?? '').toUpperCase();
   const input = attrs.get('input.value');

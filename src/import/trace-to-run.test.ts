@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -274,5 +274,16 @@ describe('OpenInference (hand-written Phoenix-style export)', () => {
     expect(run.durationMs).toBe(900);
     const spans = source.attributes!['spans'] as { attributes?: Record<string, unknown> }[];
     expect(spans[0]!.attributes).toEqual({ 'session.id': 'sess-42' });
+  });
+
+  it('refuses a trace whose content was hidden (OPENINFERENCE_HIDE_*), naming the settings', async () => {
+    // What OpenInference instrumentations write with OPENINFERENCE_HIDE_INPUTS / _OUTPUTS / _*_MESSAGES set.
+    const doc = JSON.parse(readFileSync(fixture, 'utf8')) as { resourceSpans: { scopeSpans: { spans: { attributes: { key: string; value: { stringValue?: string } }[] }[] }[] }[] };
+    for (const span of doc.resourceSpans[0]!.scopeSpans[0]!.spans) {
+      for (const attr of span.attributes) if (/^(input|output)\.value$|_messages\./.test(attr.key)) attr.value = { stringValue: '__REDACTED__' };
+    }
+    const hidden = JSON.stringify(doc);
+    const file = writeTrace(hidden);
+    await expect(loadRun(file)).rejects.toThrow(/without message content.*OPENINFERENCE_HIDE_INPUTS/);
   });
 });
