@@ -11,6 +11,8 @@ Options for run:
   --filter TEXT          Only cases whose suite/id or title contains TEXT (or matches /regex/flags)
   --tag TAG              Only cases with this tag (repeatable)
   --repeat N             Run each case N times (pass rate, flakiness)
+  --model MODE           How model calls are answered: recorded (from the case), cached (live, then from
+                         .rehearse/cache), live (the real model); overrides the config and the cases
   --concurrency N        Cases run at once (default 8)
   --out FILE             Results file (default rehearse-results.json)
   --baseline [FILE]      Compare with a baseline results file (default .rehearse/baseline.json)
