@@ -99,6 +99,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       throw new UsageError(`--${(error as Error).message}`);
     }
   }
+  if (args.shard && args.saveBaseline !== undefined) {
+    // A baseline of one shard would make every case of the other shards "new" in the next comparison.
+    throw new UsageError('--save-baseline with --shard would save one shard as the baseline; merge the shards, then save the merged file: rehearse merge results-*.json --out .rehearse/baseline.json');
+  }
   if (values['shard-durations'] !== undefined) {
     if (!args.shard) throw new UsageError('--shard-durations only balances a split: add --shard i/n');
     args.shardDurations = values['shard-durations'];

@@ -23,6 +23,7 @@ describe('run flags for sharding', () => {
     [['run', '--shard', '5/4'], '--shard 5/4: i must be between 1 and n (4); got 5'],
     [['run', '--shard', '0/4'], '--shard must look like i/n with whole numbers from 1 (for example 2/4); got "0/4"'],
     [['run', '--shard-durations', 'last.json'], '--shard-durations only balances a split: add --shard i/n'],
+    [['run', '--shard', '1/2', '--save-baseline'], '--save-baseline with --shard would save one shard as the baseline; merge the shards, then save the merged file: rehearse merge results-*.json --out .rehearse/baseline.json'],
     [['run', '--run-group', ' '], '--run-group needs a name shared by every shard of the run (for example the CI run id)'],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(message);
