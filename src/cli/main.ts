@@ -99,7 +99,7 @@ async function runCommand(args: CliArgs, assets: CliAssets, io: CliIo): Promise<
   const onWarning = (message: string): void => void io.stderr.write(`rehearse: ${message}\n`);
   const shard = args.shard && shardPlanFor(args.shard, args.shardDurations, { cwd, configDir: loaded.dir }, onWarning);
   const runGroup = runGroupFor(args.runGroup, process.env, commit);
-  const { results, comparison } = await runSuite({
+  const { results, comparison, interrupted } = await runSuite({
     cwd,
     config,
     agentModule: loaded.agentModule,
@@ -129,6 +129,8 @@ async function runCommand(args: CliArgs, assets: CliAssets, io: CliIo): Promise<
   } else if (results.totals.cases === 0) {
     io.stderr.write(`rehearse: no cases found (looked for ${(args.positionals.length ? args.positionals : (config.cases ?? ['suites/**/*.case.json'])).join(', ')})\n`);
   }
+  // Stopped by a signal: the partial results are written, and the exit code says how the run ended.
+  if (interrupted) return interrupted === 'SIGINT' ? 130 : 143;
   return finalExitCode(comparison, args.failOn ?? config.failOn ?? 'regressed', reporter);
 }
 

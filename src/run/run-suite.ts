@@ -52,6 +52,8 @@ export interface RunSuiteOptions {
 export interface RunSuiteOutcome {
   results: RunResults;
   comparison: Comparison;
+  /** The signal that stopped the run early; `results.partial` is then set. */
+  interrupted?: NodeJS.Signals;
 }
 
 /** Finds the cases, replays them in a supervised worker, compares, and drives the reporter. */
@@ -70,33 +72,49 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
   const reporter = options.reporter ?? {};
   const byIndex = new Map<number, { result: CaseResult; text: string }>();
 
-  await superviseWorkers({
-    job: {
-      cwd,
-      agentModule: options.agentModule,
-      agentExport: config.agent.export ?? 'default',
-      files,
-      timeoutMs: config.timeoutMs ?? 30_000,
-      repeat,
-      ...(options.repeat !== undefined && { forceRepeat: options.repeat }),
-      ...(config.tools && { tools: config.tools }),
-      // Model calls in live/cached mode and the judge go to their providers: let those hosts through.
-      allowHosts: [...(config.allowHosts ?? []), ...modelCallHosts(options.model ?? config.model ?? 'recorded', config.judge?.baseUrl, config.judge?.provider)],
-      ...modelCallJob(config, options.configDir ?? cwd, options.model),
-      selection: options.selection ?? {},
-    },
-    concurrency,
-    workers: config.workers ?? 1,
-    ...(options.minCasesPerWorker !== undefined && { minCasesPerWorker: options.minCasesPerWorker }),
-    workerUrl: options.workerUrl,
-    hangMs: (config.timeoutMs ?? 30_000) + 2_000,
-    onSelected: (indices) => reporter.onRunStart?.({ caseCount: indices.length, repeat, concurrency, cwd }),
-    onResult: (index, result, text) => {
-      byIndex.set(index, { result, text });
-      return reporter.onCaseResult?.(result);
-    },
-    onWarning: options.onWarning ?? ((message) => process.stderr.write(`rehearse: ${message}\n`)),
-  });
+  const warn = options.onWarning ?? ((message: string) => void process.stderr.write(`rehearse: ${message}\n`));
+  // Ctrl-C or a CI cancellation: stop the workers and still write what finished, marked partial.
+  const stop = new AbortController();
+  const interrupt = (signal: NodeJS.Signals): void => {
+    if (stop.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143); // a second one means now
+    warn(`${signal}: stopping; the results so far will be written and marked partial (again to quit at once)`);
+    stop.abort(signal);
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+  try {
+    await superviseWorkers({
+      signal: stop.signal,
+      job: {
+        cwd,
+        agentModule: options.agentModule,
+        agentExport: config.agent.export ?? 'default',
+        files,
+        timeoutMs: config.timeoutMs ?? 30_000,
+        repeat,
+        ...(options.repeat !== undefined && { forceRepeat: options.repeat }),
+        ...(config.tools && { tools: config.tools }),
+        // Model calls in live/cached mode and the judge go to their providers: let those hosts through.
+        allowHosts: [...(config.allowHosts ?? []), ...modelCallHosts(options.model ?? config.model ?? 'recorded', config.judge?.baseUrl, config.judge?.provider)],
+        ...modelCallJob(config, options.configDir ?? cwd, options.model),
+        selection: options.selection ?? {},
+      },
+      concurrency,
+      workers: config.workers ?? 1,
+      ...(options.minCasesPerWorker !== undefined && { minCasesPerWorker: options.minCasesPerWorker }),
+      workerUrl: options.workerUrl,
+      hangMs: (config.timeoutMs ?? 30_000) + 2_000,
+      onSelected: (indices) => reporter.onRunStart?.({ caseCount: indices.length, repeat, concurrency, cwd }),
+      onResult: (index, result, text) => {
+        byIndex.set(index, { result, text });
+        return reporter.onCaseResult?.(result);
+      },
+      onWarning: warn,
+    });
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+  }
 
   // File order, not completion order: results files diff cleanly between runs.
   const ordered = [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)!);
@@ -120,6 +138,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
     cases,
     totals: totalsOf(cases),
   };
+  if (stop.signal.aborted) results.partial = true;
   if (options.commit) results.commit = options.commit;
   if (options.shard) results.shard = formatShard(options.shard);
   if (options.runGroup) results.runGroup = options.runGroup;
@@ -129,7 +148,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
   });
   if (options.out) writeResultsText(options.out, serializeResults(results, ordered.map((entry) => entry.text)));
   await reporter.onRunEnd?.({ results, comparison, ...(options.out && { resultsPath: options.out }) });
-  return { results, comparison };
+  return { results, comparison, ...(stop.signal.aborted && { interrupted: stop.signal.reason as NodeJS.Signals }) };
 }
 
 /** Two files that declare the same `suite/id` would make comparisons ambiguous: every one after the first is errored. */

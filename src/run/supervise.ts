@@ -21,6 +21,8 @@ export interface SuperviseOptions {
   /** A finished case, with its JSON text (what the results file holds for it). */
   onResult(index: number, result: CaseResult, text: string): void | Promise<void>;
   onWarning(message: string): void;
+  /** Stops the run: workers are terminated, cases not finished are left out. */
+  signal?: AbortSignal;
 }
 
 interface Task {
@@ -85,7 +87,7 @@ export async function superviseWorkers(options: SuperviseOptions): Promise<void>
   };
 
   const runTasks = async (): Promise<void> => {
-    for (let task = queue.shift(); task; task = queue.shift()) {
+    for (let task = queue.shift(); task && !options.signal?.aborted; task = queue.shift()) {
       const slot = task.selectionSlot ?? -1;
       const firstRound = slot >= 0;
       const selectionKnown = (): boolean => !firstRound || selections[slot] !== undefined;
@@ -98,7 +100,7 @@ export async function superviseWorkers(options: SuperviseOptions): Promise<void>
           for (const index of (firstRound && selections[slot]) || indices) if (!finished.has(index)) fail(index, error);
         },
       });
-      if (end.kind === 'done') continue;
+      if (end.kind === 'done' || options.signal?.aborted) continue;
       if (!selectionKnown()) {
         // It died before it could say which cases it would run: nothing can be replayed with this agent.
         for (const index of indices) fail(index, end.error);
@@ -116,10 +118,8 @@ export async function superviseWorkers(options: SuperviseOptions): Promise<void>
     }
   };
   await Promise.all(Array.from({ length: workers }, runTasks));
-  if (!selections.every(Boolean)) {
-    // Only when a task had nothing to run; the run still starts and ends for the reporters.
-    for (let slot = 0; slot < selections.length; slot++) if (!selections[slot]) select(slot, []);
-  }
+  // When a task had nothing to run, or the run was stopped first: the run still starts and ends for reporters.
+  for (let slot = 0; slot < selections.length; slot++) if (!selections[slot]) select(slot, []);
   await chain;
 }
 
@@ -150,8 +150,14 @@ function runWorker(options: SuperviseOptions, task: Task, on: WorkerEvents): Pro
       if (settled) return;
       settled = true;
       clearInterval(watchdog);
+      options.signal?.removeEventListener('abort', stop);
       resolve(end);
     };
+    const stop = (): void => {
+      void worker.terminate();
+      finish({ kind: 'done' });
+    };
+    options.signal?.addEventListener('abort', stop, { once: true });
     const watchdog = setInterval(() => {
       const beat = Atomics.load(view, 0);
       const now = performance.now();
