@@ -131,7 +131,7 @@ describe('capture → promote --yes → rehearse run (example support agent)', (
     const amount = '{"orderId":"A-1061","amountCents":6450,"reason":"damaged"}';
     expect(replayed.stdout).toContain(`Recorded: lookup_order {"orderId":"A-1061"} → issue_refund ${amount} ✗ → issue_refund ${amount}\n`);
     expect(replayed.stdout).toContain(`Replayed: lookup_order {"orderId":"A-1061"} → issue_refund ${amount} ✗\n`);
-    expect(replayed.stdout).toContain(`Departs at tool call 3: recorded issue_refund ${amount}; the replay made no call 3 (it stopped earlier)`);
+    expect(replayed.stdout).toContain(`Departs at tool call 3 (recorded step 5): recorded issue_refund ${amount}; the replay made no call 3 (it stopped earlier)`);
     expect(replayed.stdout).toContain('Verdict: fixed');
     // Against v1 the trajectory is the recorded one.
     const v1 = rehearse(project, ['replay', runFile, '--config', 'v1.config.json']);

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { AgentFn } from '../../model/agent.js';
 import type { Json } from '../../model/json.js';
+import type { TimelineEvent } from '../../model/case.js';
 import { deepEqual } from '../../score/index.js';
 import type { CaseResult, RunResults, TrajectoryStep } from '../../model/result.js';
 import { RESULTS_FORMAT, RESULTS_VERSION } from '../../model/result.js';
@@ -86,7 +87,7 @@ export async function run(argv: string[], io: CliIo, assets: CliAssets): Promise
     verdict = 'still-failing';
     reason = 'the agent made the recorded calls and gave the recorded answer again';
   }
-  io.stdout.write(renderReplay(result, verdict, reason));
+  io.stdout.write(renderReplay(result, caseData.timeline, verdict, reason));
   return result.status === 'errored' || result.status === 'diverged' ? 1 : 0;
 }
 
@@ -133,13 +134,13 @@ function resultsOf(result: CaseResult): RunResults {
 }
 
 /** The report: both trajectories, where they part, the new output or error, and the verdict. Pure. */
-export function renderReplay(result: CaseResult, verdict: string, reason: string): string {
+export function renderReplay(result: CaseResult, recordedTimeline: readonly TimelineEvent[], verdict: string, reason: string): string {
   const attempt = result.attempts[0];
   const recorded = result.recordedTrajectory ?? [];
   const replayed = attempt ? replayedTrajectory(attempt) : [];
   const lines = [`Recorded: ${trajectoryLine(recorded)}`, `Replayed: ${trajectoryLine(replayed)}`];
   const departure = firstDeparture(recorded, replayed);
-  lines.push(departure ? describeDeparture(departure) : 'Same tool calls as the recording.');
+  lines.push(departure ? describeDeparture(departure, recordedTimeline, attempt?.timeline ?? []) : 'Same tool calls as the recording.');
   if (attempt?.divergence) lines.push(`Diverged: ${attempt.divergence.message}`);
   if (attempt?.error) lines.push(`Error: ${attempt.error.message}`);
   else if (attempt?.output !== undefined) lines.push(`Output: ${truncate(JSON.stringify(attempt.output), 300)}`);
@@ -147,16 +148,29 @@ export function renderReplay(result: CaseResult, verdict: string, reason: string
   return `${lines.join('\n')}\n`;
 }
 
-function describeDeparture(d: TrajectoryDeparture): string {
+function describeDeparture(d: TrajectoryDeparture, recordedTimeline: readonly TimelineEvent[], replayedTimeline: readonly TimelineEvent[]): string {
   const n = d.step + 1;
+  const at = (timeline: readonly TimelineEvent[], label: string): string => {
+    const step = timelineStepOfToolCall(timeline, d.step);
+    return step === undefined ? '' : `${label} step ${step}`;
+  };
+  const steps = [at(recordedTimeline, 'recorded'), at(replayedTimeline, 'replayed')].filter(Boolean).join(', ');
+  const where = `Departs at tool call ${n}${steps ? ` (${steps})` : ''}`;
   switch (d.kind) {
     case 'missing':
-      return `Departs at tool call ${n}: recorded ${call(d.recorded)}; the replay made no call ${n} (it stopped earlier)`;
+      return `${where}: recorded ${call(d.recorded)}; the replay made no call ${n} (it stopped earlier)`;
     case 'extra':
-      return `Departs at tool call ${n}: the recording ends there; the replay went on with ${call(d.replayed)}`;
+      return `${where}: the recording ends there; the replay went on with ${call(d.replayed)}`;
     default:
-      return `Departs at tool call ${n}: recorded ${call(d.recorded)}; replayed ${call(d.replayed)}`;
+      return `${where}: recorded ${call(d.recorded)}; replayed ${call(d.replayed)}`;
   }
+}
+
+/** Index in the timeline (model and tool calls) of the n-th tool call (0-based), as cases count steps. */
+function timelineStepOfToolCall(timeline: readonly TimelineEvent[], nth: number): number | undefined {
+  let seen = -1;
+  for (let i = 0; i < timeline.length; i++) if (timeline[i]!.type === 'tool' && ++seen === nth) return i;
+  return undefined;
 }
 
 function trajectoryLine(steps: TrajectoryStep[]): string {
