@@ -21,11 +21,24 @@ describe('a client that bypasses rehearse.fetch', () => {
     expect(session.divergence).toMatchObject({ kind: 'blocked-network', target: 'api.openai.com:443' });
     expect(session.divergence!.message).toContain('pass `fetch: rehearse.fetch` to the client (new OpenAI({ fetch: rehearse.fetch })');
   });
+
+  it('says to allow the host when a live call through the seam is blocked (a live case in a recorded run)', async () => {
+    const { ModelCallHandler } = await import('./model-call-handler.js');
+    const { rehearseFetch } = await import('./fetch.js');
+    const session = new ReplaySession([], { models: new ModelCallHandler([], { mode: 'live' }) });
+    const openai = new OpenAI({ apiKey: 'sk-test', fetch: rehearseFetch }); // default retries: they must not run
+    const error = await runWithInterceptor(session, () => openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(session.timeline).toHaveLength(1);
+    expect(session.divergence).toMatchObject({ kind: 'blocked-network', target: 'api.openai.com:443' });
+    expect(session.divergence!.message).toContain('the live model call to api.openai.com:443 was blocked');
+  });
 });
 
 describe('provider hosts', () => {
   it('names the client to fix for known providers only', () => {
-    expect(bypassHint('api.anthropic.com:443', 3)).toContain('step 3: a anthropic model call to api.anthropic.com:443 bypassed rehearse');
+    expect(bypassHint('api.anthropic.com:443', 3)).toContain('step 3: a model call to api.anthropic.com:443 (anthropic) bypassed rehearse');
+    expect(bypassHint('api.openai.com:443', 1, true)).toContain('the live model call to api.openai.com:443 was blocked during replay: run with --model live or cached');
     expect(bypassHint('api.anthropic.com:443', 3)).toContain('new Anthropic({ fetch: rehearse.fetch })');
     expect(bypassHint('example.com:443', 0)).toBeUndefined();
   });

@@ -52,6 +52,9 @@ export async function rehearseFetch(input: string | URL | Request, init?: Reques
     answer = await interceptor.callModel(call, () => fetchLive(input, init, text, adapter));
   } catch (error) {
     if ((error as { code?: unknown })?.code === 'REHEARSE_DIVERGED') return missResponse(adapter, (error as Error).message);
+    // The network guard refused the live call: the divergence is recorded; answer so the SDK does not retry.
+    const cause = (error as { cause?: { code?: unknown; message?: unknown } })?.cause;
+    if (cause?.code === 'EREHEARSEBLOCKED') return missResponse(adapter, String(cause.message));
     throw error;
   }
   return answerResponse(answer, adapter, stream);

@@ -7,16 +7,20 @@ export const PROVIDER_HOSTS: Readonly<Record<string, string>> = Object.freeze({
 });
 
 /**
- * The divergence message for a blocked connection to a model provider: a client that reaches the network
- * guard did not go through rehearse.fetch, so say how to route it. Undefined for any other host.
+ * The divergence message for a blocked connection to a model provider. During a live model call made
+ * through the seam, the host was simply not allowed (a case set to `live`/`cached` in a `recorded` run);
+ * otherwise a client did not go through rehearse.fetch, so say how to route it. Undefined for other hosts.
  */
-export function bypassHint(target: string, step: number): string | undefined {
+export function bypassHint(target: string, step: number, duringLiveCall = false): string | undefined {
   const host = target.replace(/:\d*$/, '').toLowerCase();
   const provider = PROVIDER_HOSTS[host];
   if (!provider) return undefined;
+  if (duringLiveCall) {
+    return `step ${step}: the live model call to ${target} was blocked during replay: run with --model live or cached (which lets ${provider}'s host through) or add "${host}" to "allowHosts" in the config`;
+  }
   const client = provider === 'openai' ? 'new OpenAI({ fetch: rehearse.fetch })' : 'new Anthropic({ fetch: rehearse.fetch })';
   return (
-    `step ${step}: a ${provider} model call to ${target} bypassed rehearse and was blocked during replay: ` +
+    `step ${step}: a model call to ${target} (${provider}) bypassed rehearse and was blocked during replay: ` +
     `pass \`fetch: rehearse.fetch\` to the client (${client}, with \`import * as rehearse from 'rehearse'\`) so replay can answer it, ` +
     `or wrap an AI SDK model with rehearseMiddleware()`
   );

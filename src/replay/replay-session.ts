@@ -30,6 +30,8 @@ export class ReplaySession implements ToolInterceptor {
   readonly #copy: boolean;
   readonly #recorded: readonly TimelineEvent[];
   #models: ModelCallHandler | undefined;
+  /** Live model calls in flight: a connection blocked meanwhile is theirs, not a client bypassing the seam. */
+  #liveModelCalls = 0;
 
   constructor(recorded: readonly TimelineEvent[], options: ReplaySessionOptions = {}) {
     this.#matcher = new ToolMatcher(recorded, options);
@@ -55,7 +57,15 @@ export class ReplaySession implements ToolInterceptor {
     const step = this.timeline.push(pending) - 1;
     let outcome;
     try {
-      outcome = await this.models.handle(call, invokeLive, step);
+      const live: LiveInvoker = async () => {
+        this.#liveModelCalls++;
+        try {
+          return await invokeLive();
+        } finally {
+          this.#liveModelCalls--;
+        }
+      };
+      outcome = await this.models.handle(call, live, step);
     } catch (error) {
       pending.response = { finishReason: 'error' };
       throw error;
@@ -92,7 +102,7 @@ export class ReplaySession implements ToolInterceptor {
   blockNetwork(target: string): Error {
     const step = this.timeline.length;
     const message =
-      bypassHint(target, step) ??
+      bypassHint(target, step, this.#liveModelCalls > 0) ??
       `step ${step}: network access to ${target} was blocked during replay (allow it with "allowHosts" in the config, or make the call a recordable tool)`;
     this.#diverge({ kind: 'blocked-network', step, message, target });
     return new ReplayDivergenceError(message);
