@@ -1,6 +1,8 @@
 import type { Json } from '../model/json.js';
 import { mapChatRequest } from '../capture/model-shapes.js';
 import { currentInterceptor } from '../replay/scope.js';
+import { currentCaptureScope } from '../capture/run-scope.js';
+import type { ModelCallEvent } from '../model/case.js';
 import { adapterFor, type ProviderAdapter } from './providers/index.js';
 import { parseSse, sseStream } from './sse.js';
 import type { LiveModelResponse, ModelCallAnswer, ModelCallRequest } from './types.js';
@@ -31,7 +33,7 @@ let answers = 0;
  */
 export async function rehearseFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
   const interceptor = currentInterceptor() as Partial<ModelCallInterceptor> | undefined;
-  if (typeof interceptor?.callModel !== 'function') return globalThis.fetch(input, init);
+  if (typeof interceptor?.callModel !== 'function') return interceptor ? captureFetch(input, init) : globalThis.fetch(input, init);
   const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
   const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
   const adapter = method === 'POST' ? adapterFor(url.pathname) : undefined;
@@ -58,6 +60,60 @@ export async function rehearseFetch(input: string | URL | Request, init?: Reques
     throw error;
   }
   return answerResponse(answer, adapter, stream);
+}
+
+/**
+ * Inside `capture()`: makes the real call and records it in the run's timeline, mapped like the replay maps
+ * it (so the case answers it exactly). The agent gets the response as it arrives; a streamed body is
+ * teed and read to its end in the background.
+ */
+async function captureFetch(input: string | URL | Request, init: RequestInit | undefined): Promise<Response> {
+  const scope = currentCaptureScope();
+  const url = scope && new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+  const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+  const adapter = url && method === 'POST' ? adapterFor(url.pathname) : undefined;
+  if (!scope || !adapter) return globalThis.fetch(input, init);
+  const text = await bodyText(input, init);
+  let body: unknown;
+  try {
+    body = text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return globalThis.fetch(input, init);
+  }
+  const { model, ...request } = mapChatRequest(body);
+  const event: ModelCallEvent = { type: 'model', provider: adapter.provider, request, response: {}, startedAt: new Date().toISOString() };
+  if (model !== undefined) event.model = model;
+  const settle = scope.begin(event);
+  let response: Response;
+  try {
+    response = await globalThis.fetch(input instanceof Request ? input.clone() : input, init && text !== undefined ? { ...init, body: text } : init);
+  } catch (error) {
+    settle((e) => (e.response = { finishReason: 'error' }));
+    throw error;
+  }
+  if (!response.ok || !response.body) {
+    settle((e) => (e.response = { finishReason: 'error' }));
+    return response;
+  }
+  const [forAgent, forRecord] = response.body.tee();
+  const contentType = response.headers.get('content-type') ?? '';
+  void new Response(forRecord).text().then(
+    (raw) =>
+      settle((e) => {
+        let read;
+        try {
+          read = contentType.includes('text/event-stream') ? adapter.readSse(parseSse(raw)) : adapter.readJson(JSON.parse(raw));
+        } catch {
+          read = {};
+        }
+        const { id, model: answeredBy, ...answer } = read;
+        e.response = answer;
+        if (id !== undefined) e.id = id;
+        if (answeredBy !== undefined && e.model === undefined) e.model = answeredBy;
+      }),
+    () => settle((e) => (e.response = { finishReason: 'error' })),
+  );
+  return new Response(forAgent, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 async function bodyText(input: string | URL | Request, init: RequestInit | undefined): Promise<string | undefined> {
