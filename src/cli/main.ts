@@ -58,7 +58,7 @@ export async function main(argv: readonly string[], assets: CliAssets, io: CliIo
   try {
     switch (args.command) {
       case 'help':
-        io.stdout.write(HELP + Object.entries(EXTRA_COMMANDS).map(([name, c]) => `  rehearse ${name.padEnd(22)} ${c.summary}\n`).join(''));
+        io.stdout.write(HELP.replace('\nExit codes', `\nOther commands (each has --help):\n${Object.entries(EXTRA_COMMANDS).map(([name, c]) => `  rehearse ${name.padEnd(22)} ${c.summary}\n`).join('')}\nExit codes`));
         return 0;
       case 'version':
         io.stdout.write(`${assets.version}\n`);
