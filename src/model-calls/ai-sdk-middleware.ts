@@ -119,9 +119,13 @@ function generateFromEvent(event: ModelCallEvent): V3GenerateResult {
   return { content: toV3Content(event, n), finishReason: toV3FinishReason(event), usage: toV3Usage(event.response.usage), warnings: [] };
 }
 
-/** The request body echo is not needed to replay, and may be large. */
+/** The request echo and the raw response body are not needed to replay, and may be large. */
 function withoutRequest(result: V3GenerateResult): Loose {
   const { request: _request, ...rest } = result;
+  if (rest.response && 'body' in rest.response) {
+    const { body: _body, ...response } = rest.response;
+    return { ...rest, response };
+  }
   return rest;
 }
 

@@ -2,6 +2,7 @@ import type { ToolInterceptor } from '../replay/scope.js';
 import { runWithInterceptor } from '../replay/scope.js';
 import { rehearseFetch, type ModelCallInterceptor } from './fetch.js';
 import { ModelCallHandler } from './model-call-handler.js';
+import { mergePrices } from './prices.js';
 import type { LiveInvoker, ModelCallAnswer, ModelCallRequest, PriceTable } from './types.js';
 
 /** The config's `judge`: which model grades `judge` assertions. */
@@ -19,6 +20,7 @@ export interface JudgeConfig {
 export interface JudgeEnvironment extends JudgeConfig {
   /** Absolute folder of the response cache: an unchanged case is graded once. */
   cacheDir?: string;
+  /** The config's extra prices (merged over the built-in table here). */
   prices?: PriceTable;
 }
 
@@ -68,7 +70,7 @@ export async function gradeWithJudge(env: JudgeEnvironment, request: JudgeReques
           body: { model, temperature: 0, messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: user }] },
         };
 
-  const handler = new ModelCallHandler([], { mode: 'cached', ...(env.cacheDir && { cacheDir: env.cacheDir }), ...(env.prices && { prices: env.prices }) });
+  const handler = new ModelCallHandler([], { mode: 'cached', ...(env.cacheDir && { cacheDir: env.cacheDir }), prices: mergePrices(env.prices) });
   let source: ModelCallAnswer['source'] | undefined;
   const interceptor: ToolInterceptor & ModelCallInterceptor = {
     callTool: (_name, _args, invoke) => invoke(),
