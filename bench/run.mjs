@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { spawnSync } from 'node:child_process';
 // `npm run bench`: how fast `rehearse run` replays generated cases, beside yardsticks timed in the same
 // run (a bare `node -e 0`, and the floor: a plain script that only lists, reads, parses and calls the
 // agent). Ratios within one run are what to read: the machine is shared, so absolute figures drift.
@@ -112,6 +113,12 @@ const meta = {
 const verdict = evaluate(figures, meta);
 if (asJson) process.stdout.write(JSON.stringify({ meta, figures, ...verdict }, null, 2) + '\n');
 else process.stdout.write(renderTable(figures, meta, verdict));
+
+// The I/O-bound side (live model calls): concurrency, measured by its own script so it can run alone too.
+if (!quick && !asJson) {
+  process.stdout.write('\nI/O-bound cases (bench/concurrency.mjs):\n');
+  spawnSync(process.execPath, [fileURLToPath(new URL('./concurrency.mjs', import.meta.url))], { stdio: 'inherit' });
+}
 
 /** The first (warm-up) run of each size is checked: every case replayed, passed, and was written out. */
 function checkRehearseRun(run, out, n) {

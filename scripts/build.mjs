@@ -2,7 +2,7 @@
 // Builds what `rehearse` runs from: the case validator generated from schema/case.schema.json (so no
 // schema is compiled at start-up), and esbuild bundles of the CLI, its worker, the TypeScript loader
 // hooks and the library entry. `--quiet` prints nothing on success.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -40,25 +40,26 @@ function generateCaseValidator() {
 
 async function bundle() {
   const esbuild = await import('esbuild');
-  await esbuild.build({
+  rmSync(join(root, 'dist/chunks'), { recursive: true, force: true });
+  const common = {
     absWorkingDir: root,
-    entryPoints: {
-      cli: 'src/cli/index.ts',
-      worker: 'src/run/worker.ts',
-      'ts-hooks': 'src/run/ts-hooks.ts',
-      index: 'src/index.ts',
-    },
     outdir: 'dist',
     bundle: true,
-    splitting: true,
     format: 'esm',
     platform: 'node',
     target: 'node20',
     packages: 'external',
-    chunkNames: 'chunks/[name]-[hash]',
     sourcemap: 'linked',
     logLevel: 'warning',
     // Some dependencies (ajv's runtime, handlebars) are CommonJS and call require().
     banner: { js: "import { createRequire as __rehearseCreateRequire } from 'node:module'; const require = __rehearseCreateRequire(import.meta.url);" },
-  });
+  };
+  await Promise.all([
+    // The CLI is split so that what a command loads only when asked (reporters, promote, merge, …) stays out
+    // of the start-up path; chunks are grouped by entry so start-up reads a few files, not hundreds.
+    esbuild.build({ ...common, entryPoints: { cli: 'src/cli/index.ts' }, splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
+    // The worker, the loader hooks and the library are each one file: every one of them is loaded whole, and
+    // a single file is the cheapest thing for Node's ESM loader to resolve and link.
+    esbuild.build({ ...common, entryPoints: { worker: 'src/run/worker.ts', 'ts-hooks': 'src/run/ts-hooks.ts', index: 'src/index.ts' }, splitting: false }),
+  ]);
 }
