@@ -1,6 +1,5 @@
 import type { SchemaIssue } from '../case/schema-issues.js';
-import { judgeConfigIssues } from '../model-calls/judge-config.js';
-import { priceTableIssues } from '../model-calls/prices.js';
+import { judgeConfigIssues, priceTableIssues } from './validate-model-calls.js';
 
 const KNOWN_KEYS = new Set([
   '$schema', 'agent', 'cases', 'concurrency', 'workers', 'timeoutMs', 'repeat', 'tools', 'allowHosts', 'model', 'out', 'baseline',

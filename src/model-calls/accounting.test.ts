@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { CACHE_ENTRY_FORMAT, ModelCallCache, pruneCache, type CacheEntry } from './cache-store.js';
 import { parseAge } from './duration.js';
 import { ModelMatcher } from './model-matcher.js';
-import { costOf, DEFAULT_PRICES, mergePrices, priceOf, priceTableIssues } from './prices.js';
+import { priceTableIssues } from '../config/validate-model-calls.js';
+import { costOf, DEFAULT_PRICES, mergePrices, priceOf } from './prices.js';
 import { cacheKey, requestIdentity } from './request-key.js';
 import { modelEvent } from './test-support/recorded.js';
 

@@ -4,10 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ModelCallHandler } from './model-call-handler.js';
 import type { TimelineEvent } from '../model/case.js';
 import { CaptureScope } from '../capture/run-scope.js';
-import { ReplaySession } from '../replay/replay-session.js';
+import { sessionWith } from './test-support/session.js';
 import { runWithInterceptor } from '../replay/scope.js';
 import { rehearseMiddleware } from './ai-sdk-middleware.js';
 
@@ -71,7 +70,7 @@ describe('rehearseMiddleware with the ai package', () => {
   it('answers generateText and streamText from the recording without calling the model', async () => {
     const recorded = await record();
     const model = mockModel();
-    const session = new ReplaySession(recorded);
+    const session = sessionWith(recorded);
     const out = await runWithInterceptor(session, () => agent(model));
     expect(out).toEqual({ answer: 'It is 4 degrees in Oslo.', streamed: 'Cold and clear.' });
     expect(model.doGenerateCalls).toHaveLength(0);
@@ -82,7 +81,7 @@ describe('rehearseMiddleware with the ai package', () => {
 
   it('flags a changed prompt as drift and a call past the recording as a divergence', async () => {
     const recorded = (await record()).slice(0, 2);
-    const session = new ReplaySession(recorded);
+    const session = sessionWith(recorded);
     const wrapped = wrapLanguageModel({ model: mockModel(), middleware: rehearseMiddleware() });
     const error = await runWithInterceptor(session, async () => {
       const result = await generateText({ model: wrapped, prompt: 'Weather in Bergen?', tools: { weather }, stopWhen: stepCountIs(3) });
@@ -100,7 +99,7 @@ describe('rehearseMiddleware with the ai package', () => {
     const cacheDir = await mkdtemp(join(tmpdir(), 'rehearse-ai-cache-'));
     try {
       const run = async (model: MockLanguageModelV3) => {
-        const session = new ReplaySession([], { models: new ModelCallHandler([], { mode: 'cached', cacheDir }) });
+        const session = sessionWith([], { mode: 'cached', cacheDir });
         const out = await runWithInterceptor(session, () => agent(model));
         return { out, summary: session.models.summary() };
       };

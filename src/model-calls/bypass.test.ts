@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installNetworkGuard } from '../replay/network-guard.js';
-import { ReplaySession } from '../replay/replay-session.js';
+import { sessionWith } from './test-support/session.js';
 import { runWithInterceptor } from '../replay/scope.js';
 import { bypassHint, modelCallHosts } from './provider-hosts.js';
 import { refundTimeline } from './test-support/recorded.js';
@@ -14,7 +14,7 @@ describe('a client that bypasses rehearse.fetch', () => {
   afterAll(() => remove());
 
   it('is blocked by the network guard with a message that says to pass fetch: rehearse.fetch', async () => {
-    const session = new ReplaySession(refundTimeline());
+    const session = sessionWith(refundTimeline());
     const openai = new OpenAI({ apiKey: 'sk-test', maxRetries: 0 }); // no `fetch` option: goes straight to the network
     const error = await runWithInterceptor(session, () => openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Refund order 42' }] })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.APIConnectionError);
@@ -23,9 +23,8 @@ describe('a client that bypasses rehearse.fetch', () => {
   });
 
   it('says to allow the host when a live call through the seam is blocked (a live case in a recorded run)', async () => {
-    const { ModelCallHandler } = await import('./model-call-handler.js');
     const { rehearseFetch } = await import('./fetch.js');
-    const session = new ReplaySession([], { models: new ModelCallHandler([], { mode: 'live' }) });
+    const session = sessionWith([], { mode: 'live' });
     const openai = new OpenAI({ apiKey: 'sk-test', fetch: rehearseFetch }); // default retries: they must not run
     const error = await runWithInterceptor(session, () => openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);

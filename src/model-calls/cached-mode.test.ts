@@ -5,10 +5,9 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ModelMode } from '../model/case.js';
-import { ReplaySession } from '../replay/replay-session.js';
+import { sessionWith } from './test-support/session.js';
 import { runWithInterceptor } from '../replay/scope.js';
 import { rehearseFetch } from './fetch.js';
-import { ModelCallHandler } from './model-call-handler.js';
 import { startFakeProvider, type FakeProvider } from './test-support/fake-provider.js';
 
 let provider: FakeProvider;
@@ -28,7 +27,7 @@ afterEach(async () => {
 
 /** One replay attempt of an agent that asks twice, in the given mode; returns what it saw and the session. */
 async function attempt(mode: ModelMode, options: { stream?: boolean; temperature?: number; user?: string } = {}) {
-  const session = new ReplaySession([], { models: new ModelCallHandler([], { mode, cacheDir, prices: { 'test-model': { input: 1, output: 10 } } }) });
+  const session = sessionWith([], { mode, cacheDir, prices: { 'test-model': { input: 1, output: 10 } } });
   const openai = new OpenAI({ apiKey: 'sk-test', baseURL: `${provider.baseUrl}/v1`, fetch: rehearseFetch, maxRetries: 0 });
   const answers = await runWithInterceptor(session, async () => {
     const out: string[] = [];
@@ -100,7 +99,7 @@ describe('cached mode', () => {
 
   it('caches Anthropic streams too', async () => {
     const run = async () => {
-      const session = new ReplaySession([], { models: new ModelCallHandler([], { mode: 'cached', cacheDir }) });
+      const session = sessionWith([], { mode: 'cached', cacheDir });
       const anthropic = new Anthropic({ apiKey: 'k', baseURL: provider.baseUrl, fetch: rehearseFetch, maxRetries: 0 });
       return runWithInterceptor(session, async () => {
         const message = await anthropic.messages.stream({ model: 'claude-haiku-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'hello' }] }).finalMessage();

@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
 import type { ModelCallEvent, TimelineEvent } from '../model/case.js';
 import { mapChatRequest } from '../capture/model-shapes.js';
-import { ReplaySession } from '../replay/replay-session.js';
+import { sessionWith } from './test-support/session.js';
 import { runWithInterceptor } from '../replay/scope.js';
 import { rehearseFetch } from './fetch.js';
 
@@ -37,7 +37,7 @@ const client = (): Anthropic => new Anthropic({ apiKey: 'sk-ant-test', fetch: re
 
 describe('rehearse.fetch with the @anthropic-ai/sdk client (recorded mode)', () => {
   it('answers messages from the recording, tool use included', async () => {
-    const session = new ReplaySession(timeline());
+    const session = sessionWith(timeline());
     const text = await runWithInterceptor(session, async () => {
       const anthropic = client();
       const a = await anthropic.messages.create(first);
@@ -53,7 +53,7 @@ describe('rehearse.fetch with the @anthropic-ai/sdk client (recorded mode)', () 
   });
 
   it('streams recorded answers in Anthropic event format, event by event', async () => {
-    const session = new ReplaySession(timeline());
+    const session = sessionWith(timeline());
     const { deltas, final } = await runWithInterceptor(session, async () => {
       const anthropic = client();
       const stream = anthropic.messages.stream(first);
@@ -71,7 +71,7 @@ describe('rehearse.fetch with the @anthropic-ai/sdk client (recorded mode)', () 
   });
 
   it('reports a call past the recording as an Anthropic 400 that is not retried', async () => {
-    const session = new ReplaySession(timeline().slice(0, 1));
+    const session = sessionWith(timeline().slice(0, 1));
     const error = await runWithInterceptor(session, async () => {
       const anthropic = client();
       await anthropic.messages.create(first);

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CaptureScope } from '../capture/run-scope.js';
-import { ReplaySession } from '../replay/replay-session.js';
+import { sessionWith } from './test-support/session.js';
 import { runWithInterceptor } from '../replay/scope.js';
 import { rehearseFetch } from './fetch.js';
 import { startFakeProvider, type FakeProvider } from './test-support/fake-provider.js';
@@ -35,7 +35,7 @@ describe('rehearse.fetch in a capture', () => {
     expect(timeline[0]).toMatchObject({ type: 'model', provider: 'openai', model: 'gpt-4o-mini', response: { toolCalls: [{ id: 'call_9', name: 'lookup', args: { q: 'x' } }], usage: { inputTokens: 10 } } });
     expect(timeline[1]).toMatchObject({ response: { text: 'echo: hello there', usage: { inputTokens: 12, outputTokens: 3 } } });
 
-    const session = new ReplaySession(timeline);
+    const session = sessionWith(timeline);
     const replayed = await runWithInterceptor(session, () => agent(client));
     expect(replayed).toEqual(live);
     expect(provider.requests).toHaveLength(2); // the replay made none

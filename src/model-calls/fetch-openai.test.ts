@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { ReplaySession } from '../replay/replay-session.js';
+import { sessionWith } from './test-support/session.js';
 import { runWithInterceptor } from '../replay/scope.js';
 import { rehearseFetch } from './fetch.js';
 import { refundTimeline } from './test-support/recorded.js';
@@ -33,7 +33,7 @@ async function agent(openai: OpenAI, stream: boolean): Promise<string> {
 
 describe('rehearse.fetch with the openai client (recorded mode)', () => {
   it('answers chat completions from the recording, with usage in the timeline', async () => {
-    const session = new ReplaySession(refundTimeline());
+    const session = sessionWith(refundTimeline());
     const output = await runWithInterceptor(session, () => agent(client(), false));
     expect(output).toBe('Order 42 has shipped, so it cannot be refunded yet.');
     expect(session.divergence).toBeUndefined();
@@ -43,7 +43,7 @@ describe('rehearse.fetch with the openai client (recorded mode)', () => {
   });
 
   it('replays streamed answers chunk by chunk in the SSE chunk format', async () => {
-    const session = new ReplaySession(refundTimeline());
+    const session = sessionWith(refundTimeline());
     const output = await runWithInterceptor(session, () => agent(client(), true));
     expect(output).toBe('Order 42 has shipped, so it cannot be refunded yet.');
     expect(session.divergence).toBeUndefined();
@@ -52,7 +52,7 @@ describe('rehearse.fetch with the openai client (recorded mode)', () => {
 
   it('answers the Responses API, streamed and not', async () => {
     const timeline = refundTimeline();
-    const session = new ReplaySession([
+    const session = sessionWith([
       { type: 'model', model: 'gpt-4.1', request: { messages: [{ role: 'user', content: 'Say hi' }] }, response: { text: 'Hi there, friend!', usage: { inputTokens: 5, outputTokens: 4 } } },
       { ...timeline[2]!, model: 'gpt-4.1', request: { messages: [{ role: 'user', content: 'Say bye' }] } } as (typeof timeline)[number],
     ]);
@@ -71,7 +71,7 @@ describe('rehearse.fetch with the openai client (recorded mode)', () => {
   });
 
   it('names an unrecorded call as a divergence and the SDK does not retry it', async () => {
-    const session = new ReplaySession(refundTimeline().slice(0, 1));
+    const session = sessionWith(refundTimeline().slice(0, 1));
     const error = await runWithInterceptor(session, () => agent(client(), false)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect((error as Error).message).toContain('past the recording');
@@ -83,7 +83,7 @@ describe('rehearse.fetch with the openai client (recorded mode)', () => {
   });
 
   it('answers a changed prompt at the same position, flagged as drift', async () => {
-    const session = new ReplaySession(refundTimeline());
+    const session = sessionWith(refundTimeline());
     await runWithInterceptor(session, async () => {
       const openai = client();
       const r = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'system', content: 'Be terse.' }, { role: 'user', content: 'Refund order 42' }] });

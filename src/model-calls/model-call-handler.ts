@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import type { ModelCallEvent, ModelMode, TimelineEvent, Usage } from '../model/case.js';
-import { addUsage } from '../run/usage.js';
 import { CACHE_ENTRY_FORMAT, DEFAULT_CACHE_DIR, ModelCallCache } from './cache-store.js';
 import { ModelMatcher } from './model-matcher.js';
 import { costOf, DEFAULT_PRICES } from './prices.js';
 import { cacheKey } from './request-key.js';
+import { bypassHint } from './provider-hosts.js';
 import type { LiveInvoker, ModelCallAnswer, ModelCallRequest, ModelCallSettings, ModelCallSummary, PriceTable } from './types.js';
 
 /** A call the mode cannot answer: the replay records it as an `unrecorded-model-call` divergence. */
@@ -49,6 +49,11 @@ export class ModelCallHandler {
   /** True once a model call came through (the summary is then worth reporting). */
   get called(): boolean {
     return this.#calls > 0;
+  }
+
+  /** The replay session's message for a blocked connection to a model provider (see `bypassHint`). */
+  blockedNetworkMessage(target: string, step: number, duringLiveCall: boolean): string | undefined {
+    return bypassHint(target, step, duringLiveCall);
   }
 
   /** Cost, cache and drift of the calls so far. */
@@ -124,6 +129,16 @@ export class ModelCallHandler {
     if (response.usage) this.#usage = addUsage(this.#usage, response.usage);
     return event;
   }
+}
+
+/** Adds token counts field by field (the run's own `addUsage` lives in a layer above this one). */
+function addUsage(a: Usage | undefined, b: Usage): Usage {
+  const out: Usage = { ...a };
+  for (const key of ['inputTokens', 'outputTokens', 'cachedInputTokens', 'totalTokens'] as const) {
+    const value = b[key];
+    if (value !== undefined) out[key] = (out[key] ?? 0) + value;
+  }
+  return out;
 }
 
 function round(usd: number): number {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../cli/args.js';
 import { validateConfig } from '../config/validate-config.js';
-import { judgeConfigIssues } from './judge-config.js';
+import { judgeConfigIssues } from '../config/validate-model-calls.js';
 import { parseVerdict } from './judge-client.js';
 import { modelCallJob } from './run-settings.js';
 

@@ -1,13 +1,11 @@
 import type { Json } from '../model/json.js';
-import type { Case, ModelMode, ToolMatchPolicy } from '../model/case.js';
+import type { Case, ToolMatchPolicy } from '../model/case.js';
 import type { AgentContext, AgentFn } from '../model/agent.js';
 import type { ErrorInfo } from '../model/result.js';
 import type { ReplayedRun } from '../model/run.js';
 import { runWithInterceptor } from './scope.js';
 import { recordable } from './recordable.js';
-import { ReplaySession } from './replay-session.js';
-import { ModelCallHandler } from '../model-calls/model-call-handler.js';
-import type { ModelCallSettings, ModelCallSummary } from '../model-calls/types.js';
+import { ReplaySession, type ModelCallResponder } from './replay-session.js';
 
 export interface ReplayAttemptOptions {
   agent: AgentFn;
@@ -19,16 +17,8 @@ export interface ReplayAttemptOptions {
   /** Tool policies from the config; the case's own `replay.tools` win. */
   tools?: Record<string, ToolMatchPolicy>;
   defaultTool?: ToolMatchPolicy;
-  /**
-   * How model calls through rehearse's seams are answered. `mode` is the run's default (a case's own
-   * `replay.model` wins) unless `forceMode` (the `--model` flag) is set. @default recorded
-   */
-  model?: Partial<ModelCallSettings> & { forceMode?: ModelMode };
-}
-
-/** A replayed run, plus what its model calls cost, saved and drifted (absent when it made none). */
-export interface ReplayAttemptRun extends ReplayedRun {
-  modelCalls?: ModelCallSummary;
+  /** Answers model calls made through rehearse's seams (one per attempt: it keeps the attempt's matches). */
+  models?: ModelCallResponder;
 }
 
 const TIMEOUT = Symbol('timeout');
@@ -37,19 +27,14 @@ const TIMEOUT = Symbol('timeout');
  * Runs the agent once on a case's input with its tools answered from the recording. Never throws: a throw,
  * a timeout or a divergence is part of the returned run, with the trajectory up to that point.
  */
-export async function replayAttempt(options: ReplayAttemptOptions): Promise<ReplayAttemptRun> {
+export async function replayAttempt(options: ReplayAttemptOptions): Promise<ReplayedRun> {
   const { caseData, attempt } = options;
   const replay = caseData.replay;
-  const model = options.model;
-  const models = new ModelCallHandler(caseData.timeline, {
-    ...model,
-    mode: model?.forceMode ?? replay?.model ?? model?.mode ?? 'recorded',
-  });
   const session = new ReplaySession(caseData.timeline, {
     tools: replay?.tools ? { ...options.tools, ...replay.tools } : options.tools,
     defaultTool: replay?.defaultTool ?? options.defaultTool,
     copyResults: attempt > 1,
-    models,
+    ...(options.models && { models: options.models }),
   });
   // Most agents never read the signal, and an AbortController per attempt is measurable at thousands of
   // cases: it is made on first use.
@@ -88,11 +73,10 @@ export async function replayAttempt(options: ReplayAttemptOptions): Promise<Repl
     clearTimeout(timer);
   }
 
-  const run: ReplayAttemptRun = { timeline: session.timeline, durationMs: round(performance.now() - started) };
+  const run: ReplayedRun = { timeline: session.timeline, durationMs: round(performance.now() - started) };
   if (output !== undefined) run.output = toJsonOutput(output);
   if (error) run.error = error;
   if (session.divergence) run.divergence = session.divergence;
-  if (models.called) run.modelCalls = models.summary();
   return run;
 }
 

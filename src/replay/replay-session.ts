@@ -4,17 +4,31 @@ import type { Divergence } from '../model/result.js';
 import type { ToolInterceptor } from './scope.js';
 import { ToolMatcher, type RecordedCall } from './tool-matcher.js';
 import { ReplayDivergenceError, reviveRecordedError, toRecordedError } from './replay-errors.js';
-import { ModelCallHandler } from '../model-calls/model-call-handler.js';
-import { bypassHint } from '../model-calls/provider-hosts.js';
-import type { LiveInvoker, ModelCallAnswer, ModelCallRequest } from '../model-calls/types.js';
 
 export interface ReplaySessionOptions {
   tools?: Record<string, ToolMatchPolicy>;
   defaultTool?: ToolMatchPolicy;
   /** Recorded values are handed to the agent, which may mutate them: copy them when the case runs again. */
   copyResults?: boolean;
-  /** Answers model calls made through rehearse's seams. @default recorded mode, from `recorded` */
-  models?: ModelCallHandler;
+  /** Answers model calls made through rehearse's seams (src/model-calls' ModelCallHandler). */
+  models?: ModelCallResponder;
+}
+
+/** A model call as a seam hands it over: at least what the timeline event records. */
+export interface ModelCallSeamCall {
+  provider: string;
+  model?: string;
+  request: ModelCallEvent['request'];
+}
+
+/**
+ * What answers a session's model calls: `ModelCallHandler` in src/model-calls, which sits above replay and
+ * is handed in. The session keeps the timeline and the divergences; the responder decides the answers.
+ */
+export interface ModelCallResponder {
+  handle(call: ModelCallSeamCall, invokeLive: () => Promise<unknown>, step: number): Promise<{ event: ModelCallEvent } | { miss: string }>;
+  /** A clearer divergence message for a blocked connection to a model provider; undefined for other hosts. */
+  blockedNetworkMessage?(target: string, step: number, duringLiveCall: boolean): string | undefined;
 }
 
 /**
@@ -28,21 +42,14 @@ export class ReplaySession implements ToolInterceptor {
   readonly divergences: Divergence[] = [];
   readonly #matcher: ToolMatcher;
   readonly #copy: boolean;
-  readonly #recorded: readonly TimelineEvent[];
-  #models: ModelCallHandler | undefined;
+  readonly #models: ModelCallResponder | undefined;
   /** Live model calls in flight: a connection blocked meanwhile is theirs, not a client bypassing the seam. */
   #liveModelCalls = 0;
 
   constructor(recorded: readonly TimelineEvent[], options: ReplaySessionOptions = {}) {
     this.#matcher = new ToolMatcher(recorded, options);
     this.#copy = options.copyResults ?? false;
-    this.#recorded = recorded;
     this.#models = options.models;
-  }
-
-  /** The handler of this attempt's model calls (created on the first call when none was given). */
-  get models(): ModelCallHandler {
-    return (this.#models ??= new ModelCallHandler(this.#recorded, { mode: 'recorded' }));
   }
 
   /**
@@ -50,14 +57,14 @@ export class ReplaySession implements ToolInterceptor {
    * attempt's mode and adds it to the timeline. A call the mode cannot answer is an `unrecorded-model-call`
    * divergence, recorded at once, and rejects with a ReplayDivergenceError.
    */
-  async callModel(call: ModelCallRequest, invokeLive: LiveInvoker): Promise<ModelCallAnswer> {
+  async callModel<A extends { event: ModelCallEvent }>(call: ModelCallSeamCall, invokeLive: () => Promise<unknown>): Promise<A> {
     // The slot is taken when the call starts, so overlapping calls keep their start order in the timeline.
     const pending: ModelCallEvent = { type: 'model', provider: call.provider, request: call.request, response: {} };
     if (call.model !== undefined) pending.model = call.model;
     const step = this.timeline.push(pending) - 1;
     let outcome;
     try {
-      const live: LiveInvoker = async () => {
+      const live = async (): Promise<unknown> => {
         this.#liveModelCalls++;
         try {
           return await invokeLive();
@@ -65,7 +72,7 @@ export class ReplaySession implements ToolInterceptor {
           this.#liveModelCalls--;
         }
       };
-      outcome = await this.models.handle(call, live, step);
+      outcome = this.#models ? await this.#models.handle(call, live, step) : { miss: `model call #${step + 1} cannot be answered: this replay was started without a model-call handler` };
     } catch (error) {
       pending.response = { finishReason: 'error' };
       throw error;
@@ -77,7 +84,7 @@ export class ReplaySession implements ToolInterceptor {
       throw new ReplayDivergenceError(message);
     }
     this.timeline[step] = outcome.event;
-    return outcome;
+    return outcome as A;
   }
 
   async callTool(name: string, args: unknown, invoke: () => Promise<unknown>): Promise<unknown> {
@@ -102,7 +109,7 @@ export class ReplaySession implements ToolInterceptor {
   blockNetwork(target: string): Error {
     const step = this.timeline.length;
     const message =
-      bypassHint(target, step, this.#liveModelCalls > 0) ??
+      this.#models?.blockedNetworkMessage?.(target, step, this.#liveModelCalls > 0) ??
       `step ${step}: network access to ${target} was blocked during replay (allow it with "allowHosts" in the config, or make the call a recordable tool)`;
     this.#diverge({ kind: 'blocked-network', step, message, target });
     return new ReplayDivergenceError(message);

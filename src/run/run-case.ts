@@ -7,6 +7,7 @@ import { scoreAttempt } from '../score/index.js';
 import { summarizeAttempts } from '../compare/summarize.js';
 import { sumUsage } from './usage.js';
 import type { ModelCallSettings } from '../model-calls/types.js';
+import { ModelCallHandler } from '../model-calls/model-call-handler.js';
 import type { JudgeEnvironment } from '../model-calls/judge-client.js';
 
 export interface CaseRunSettings {
@@ -67,15 +68,17 @@ async function runAttempt(
 ): Promise<AttemptResult> {
   const data = loaded.data;
   const { tools, model } = settings;
-  const run = await replayAttempt({ agent, caseData: data, caseKey, attempt, timeoutMs, ...(tools && { tools }), ...(model && { model }) });
+  // One handler per attempt: it keeps the attempt's matches, drift, cost and cache counts.
+  const models = new ModelCallHandler(data.timeline, { ...model, mode: model?.forceMode ?? data.replay?.model ?? model?.mode ?? 'recorded' });
+  const run = await replayAttempt({ agent, caseData: data, caseKey, attempt, timeoutMs, ...(tools && { tools }), models });
   const result: AttemptResult = { status: 'errored', durationMs: run.durationMs, score: 0, assertions: [], timeline: run.timeline };
   if (run.output !== undefined) result.output = run.output;
   if (run.error) result.error = run.error;
   if (run.divergence) result.divergence = run.divergence;
   const usage = sumUsage(run.timeline);
   if (usage) result.usage = usage;
-  const calls = run.modelCalls;
-  if (calls) {
+  if (models.called) {
+    const calls = models.summary();
     if (calls.costUsd !== undefined) result.costUsd = calls.costUsd;
     if (calls.cache) result.cache = calls.cache;
     if (calls.drift.length > 0) result.drift = calls.drift;

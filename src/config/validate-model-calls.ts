@@ -1,3 +1,29 @@
+/*
+ * Checks of the config's model-call options (`prices`, `judge`). They live with the config, below
+ * src/model-calls in the layering, and mirror its PriceTable and JudgeConfig shapes.
+ */
+
+/** Checks a user price table; returns one message per problem, with its JSON pointer under `/prices`. */
+export function priceTableIssues(raw: unknown): { pointer: string; message: string }[] {
+  if (raw === undefined) return [];
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [{ pointer: '/prices', message: 'must map model ids to { "input": USD, "output": USD, "cachedInput"?: USD } per million tokens' }];
+  const issues: { pointer: string; message: string }[] = [];
+  for (const [model, price] of Object.entries(raw)) {
+    const at = `/prices/${model.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const p = price as Record<string, unknown> | null;
+    if (p === null || typeof p !== 'object') {
+      issues.push({ pointer: at, message: 'must be { "input": USD, "output": USD } per million tokens' });
+      continue;
+    }
+    for (const key of ['input', 'output', 'cachedInput']) {
+      const v = p[key];
+      if (v === undefined && key === 'cachedInput') continue;
+      if (typeof v !== 'number' || !(v >= 0)) issues.push({ pointer: `${at}/${key}`, message: 'must be a price in US dollars per million tokens (a number ≥ 0)' });
+    }
+  }
+  return issues;
+}
+
 /** Checks the config's `judge`; one message per problem, with its JSON pointer. */
 export function judgeConfigIssues(raw: unknown): { pointer: string; message: string }[] {
   if (raw === undefined) return [];
