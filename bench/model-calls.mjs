@@ -26,6 +26,7 @@ await build({
   stdin: {
     contents: [
       "export { ReplaySession } from './src/replay/replay-session.ts';",
+      "export { ModelCallHandler } from './src/model-calls/model-call-handler.ts';",
       "export { runWithInterceptor } from './src/replay/scope.ts';",
       "export { rehearseFetch } from './src/model-calls/fetch.ts';",
       "export { openaiChat } from './src/model-calls/providers/openai-chat.ts';",
@@ -43,7 +44,7 @@ await build({
   outfile,
   logLevel: 'error',
 });
-const { ReplaySession, runWithInterceptor, rehearseFetch, openaiChat, mapChatRequest } = await import(pathToFileURL(outfile).href);
+const { ReplaySession, ModelCallHandler, runWithInterceptor, rehearseFetch, openaiChat, mapChatRequest } = await import(pathToFileURL(outfile).href);
 const { default: OpenAI } = await import('openai');
 
 // The recorded case: 20 model calls, each with the conversation so far (as capture records them).
@@ -102,10 +103,12 @@ async function agent(client) {
 }
 
 async function replayed() {
-  const session = new ReplaySession(timeline);
+  // What runCase builds per attempt: a recorded-mode handler, handed to the session.
+  const models = new ModelCallHandler(timeline, { mode: 'recorded' });
+  const session = new ReplaySession(timeline, { models });
   const client = new OpenAI({ apiKey: 'sk-bench', fetch: rehearseFetch, maxRetries: 0 });
   const out = await runWithInterceptor(session, () => agent(client));
-  if (session.divergence || session.models.summary().drift.length > 0) throw new Error(`replay did not match: ${session.divergence?.message ?? 'drift'}`);
+  if (session.divergence || models.summary().drift.length > 0) throw new Error(`replay did not match: ${session.divergence?.message ?? 'drift'}`);
   return out;
 }
 
