@@ -221,3 +221,61 @@ export function largeComparison(total: number, regressions: number): Comparison 
   }
   return comparisonOf(cases);
 }
+
+const DRIFT_MESSAGE =
+  'model call #1 was answered with the recorded answer of step 0, but its request changed (messages differ from message 1 …): this replays the old answer, it does not test the new prompt';
+
+/**
+ * A run with model calls: a fix and a pass answered with drift (the pass repeated, drifting at the same step
+ * each time), a regression that spent tokens and money with cache hits, and totals with cache savings.
+ */
+export function modelCallComparison(): Comparison {
+  const driftedFix = caseResult({
+    suite: 'refunds',
+    id: 'prompt-fix',
+    title: 'New prompt stops the double refund',
+    status: 'passed',
+    attempts: [
+      attempt('passed', [passedAssertion('single refund', 'max-tool-calls')], [modelEvent('ok')], {
+        usage: { inputTokens: 100, outputTokens: 20 },
+        drift: [
+          { step: 0, message: DRIFT_MESSAGE },
+          { step: 2, message: 'model call #2 was answered with the recorded answer of step 2, but its request changed (tools differ)' },
+        ],
+      }),
+    ],
+  });
+  const driftedPass = caseResult({
+    suite: 'tone',
+    id: 'polite',
+    title: 'Stays polite',
+    status: 'passed',
+    attempts: [0, 1].map(() =>
+      attempt('passed', [passedAssertion('polite')], [modelEvent('hello')], { usage: { inputTokens: 50, outputTokens: 10 }, drift: [{ step: 0, message: DRIFT_MESSAGE }] }),
+    ),
+  });
+  const spending = caseResult({
+    suite: 'search',
+    id: 'ranked',
+    title: 'Ranks in-stock items first',
+    status: 'failed',
+    attempts: [
+      attempt('failed', [failedAssertion('in stock first', 'contains', 'output lacks "in stock"')], [modelEvent('x')], {
+        usage: { inputTokens: 1200, outputTokens: 300 },
+        costUsd: 0.0031,
+        cache: { hits: 3, misses: 1, savedUsd: 0.0093 },
+      }),
+    ],
+  });
+  const clean = caseResult({ suite: 'tone', id: 'greeting', status: 'passed', attempts: [attempt('passed', [passedAssertion('greets')], [])] });
+  return comparisonOf(
+    [
+      compared(driftedFix, 'fixed', 'passes, failed on base', { status: 'failed', passes: 0, runs: 1 }),
+      compared(spending, 'regressed', 'fails, passed on base', { status: 'passed', passes: 1, runs: 1 }),
+      compared(driftedPass, 'passing', 'passes 2/2, passed on base'),
+      compared(clean, 'passing', 'passes, passed on base'),
+    ],
+    'baseline',
+    { repeat: 1, totals: { cases: 4, passed: 3, failed: 1, diverged: 0, errored: 0, usage: { inputTokens: 1400, outputTokens: 340 }, costUsd: 0.0031, cacheSavedUsd: 0.0093 } },
+  );
+}

@@ -24,8 +24,13 @@ export function formatUsage(totals: Pick<RunTotals, 'usage' | 'costUsd'>): strin
   const parts: string[] = [];
   const tokens = totalTokens(totals.usage);
   if (tokens !== undefined) parts.push(`${groupThousands(tokens)} tokens`);
-  if (totals.costUsd !== undefined) parts.push(`$${totals.costUsd < 1 ? totals.costUsd.toFixed(4) : totals.costUsd.toFixed(2)}`);
+  if (totals.costUsd !== undefined) parts.push(formatUsd(totals.costUsd));
   return parts.length > 0 ? parts.join(' · ') : undefined;
+}
+
+/** `$0.0123` below a dollar (model calls are cheap, cents would round to zero), `$12.34` above. */
+export function formatUsd(usd: number): string {
+  return `$${usd < 1 ? usd.toFixed(4) : usd.toFixed(2)}`;
 }
 
 /** `3/5`, or `—` when the case never ran. */

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { caseResult, attempt, compared, comparisonOf, failedAssertion, largeComparison, realisticComparison, toolEvent } from './comparison-fixture.js';
+import { caseResult, attempt, compared, comparisonOf, failedAssertion, largeComparison, modelCallComparison, passedAssertion, realisticComparison, toolEvent } from './comparison-fixture.js';
 import { createMarkdownReporter, REPORT_MARKER, renderComment } from './markdown.js';
 import { createSummaryReporter, renderSummary } from './summary.js';
 import type { Comparison } from '../model/index.js';
@@ -59,7 +59,7 @@ describe('renderComment', () => {
     expect(body).toContain('```mermaid\nflowchart LR');
     expect(body).toContain('- /amount: 40\n+ /amount: 400\n+ /note: "goodwill"');
     expect(body).toContain('npx rehearse run suites/refunds/partial-refund.case.json');
-    expect(body).toContain('15,456 tokens · $0.0421');
+    expect(body).toContain('15,456 tokens · \\$0.0421');
   });
 
   test('no links without repoUrl and sha', async () => {
@@ -139,6 +139,49 @@ describe('renderComment', () => {
     expect(body).not.toContain('(<code>s/still-29</code>)');
   });
 
+  test('model calls: drift is flagged per case and in the footer, with tokens, cost and cache savings (snapshot)', async () => {
+    const body = await renderComment(modelCallComparison(), links);
+    expect(body).toMatchSnapshot();
+    // A warning near the top says what drift means.
+    expect(body).toContain('> [!WARNING]\n> 2 cases were answered with drift: a model call\'s prompt changed but it was answered with the recorded answer');
+    // The fix is marked in its table row, and the mark's footnote is defined.
+    expect(body).toMatch(/New prompt stops the double refund\]\([^)]+\) \| refunds \| Fixed ⚠️ drift\[\^drift\] \| 1\/1 \(base 0\/1\) \|/);
+    expect(body).toMatch(/^\[\^drift\]: Answered with drift: /m);
+    // A regression without drift carries no mark.
+    expect(body).toMatch(/Ranks in-stock items first\]\([^)]+\) \| search \| Regressed \|/);
+    // The drifted pass gets a details block (a clean pass does not), its repeated drift listed once.
+    expect(body).toContain('<summary><b>Passing</b> ⚠️ <b>answered with drift</b>: Stays polite (<code>tone/polite</code>)</summary>');
+    expect(body).not.toContain('<code>tone/greeting</code>');
+    const polite = body.slice(body.indexOf('<code>tone/polite</code>'));
+    expect(polite.slice(0, polite.indexOf('</details>')).match(/^- step 0: /gm)).toHaveLength(1);
+    expect(body).toContain('so this fix replays the old answer and does not test the new prompt');
+    expect(body).toContain('- step 2: model call #<!-- -->2 was answered with the recorded answer of step 2, but its request changed (tools differ)');
+    // Per case: tokens, cost and cache; in the footer: totals, cache savings and the drift count.
+    expect(body).toContain('**Model calls:** 1,500 tokens · \\$0.0031 · cache 3 hits, 1 miss, saved \\$0.0093');
+    expect(body).toContain('**Model calls:** 120 tokens');
+    expect(body).toContain('4 cases: 3 passed, 1 failed, 0 diverged, 0 errored · 4.32 s · 1,740 tokens · \\$0.0031 · cache saved \\$0.0093 · ⚠️ 2 cases answered with drift ·');
+  });
+
+  test('a run without drift or cache savings shows neither', async () => {
+    const body = await renderComment(realisticComparison(), links);
+    expect(body).not.toMatch(/drift|cache saved|\[!WARNING\]/);
+  });
+
+  test('drift text is untrusted: escaped like other case text', async () => {
+    const evil = '@octocat see #1 <img src=x onerror=alert(1)> | cell | `x` ```\n</details>\n# Injected';
+    const head = caseResult({
+      suite: 's',
+      id: 'drifted',
+      status: 'passed',
+      attempts: [attempt('passed', [passedAssertion('ok')], [], { drift: [{ step: 1, message: evil }] })],
+    });
+    const body = await renderComment(comparisonOf([compared(head, 'fixed', 'passes')]), links);
+    expect(body).not.toMatch(/<img|@octocat|#1\b/);
+    expect(body).not.toMatch(/^# Injected/m);
+    expect(body.match(/<\/details>/g)).toHaveLength(2); // the case's block and the footer's "Reproduce locally"
+    for (const line of body.split('\n').filter((l) => l.startsWith('| ') && l.includes('drift'))) expect(line.split('|').length - 2).toBe(5);
+  });
+
   test('a user template with its own partial', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rehearse-tpl-'));
     writeFileSync(join(dir, 'mine.md.hbs'), '{{{marker}}}\nHeadline: {{headline}}\n{{#each regressions}}{{> row}}{{/each}}');
@@ -170,6 +213,13 @@ describe('summary', () => {
     const comment = await renderComment(comparison, links);
     expect(summary).not.toContain(REPORT_MARKER);
     expect(summary.trim()).toBe(comment.slice(REPORT_MARKER.length).trim());
+  });
+
+  test('flags drift and shows cache savings like the comment', async () => {
+    const summary = await renderSummary(modelCallComparison(), links);
+    expect(summary).toContain('> 2 cases were answered with drift:');
+    expect(summary).toContain('| Fixed ⚠️ drift[^drift] |');
+    expect(summary).toContain('cache saved \\$0.0093 · ⚠️ 2 cases answered with drift');
   });
 
   test('appends to the path option (as GitHub concatenates step summaries)', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { RunEndInfo } from '../model/index.js';
-import { attempt, caseResult, compared, comparisonOf, failedAssertion, passedAssertion, realisticComparison } from './comparison-fixture.js';
+import { attempt, caseResult, compared, comparisonOf, failedAssertion, modelCallComparison, passedAssertion, realisticComparison } from './comparison-fixture.js';
 import { createTerminalReporter, shouldUseColor, type TerminalOptions } from './terminal.js';
 
 /** A stream that records each write. */
@@ -47,6 +47,46 @@ describe('terminal reporter', () => {
     // Passing cases are counted, not listed, unless verbose.
     expect(text).not.toContain('  ✓ tone/greeting');
     expect(lines.at(-2)).toBe('2 broke again, 1 errored, 1 fixed, 1 still failing, 1 passing · 6 cases in 4.32 s · 15,456 tokens · $0.0421');
+  });
+
+  test('model calls: drift under each drifted case and in the summary; tokens, cost and cache per case and in total', async () => {
+    const text = (await runReporter(modelCallComparison())).text();
+    const lines = text.split('\n');
+    // The streamed case lines: usage as a suffix, drift on a line of its own under the case.
+    expect(lines[0]).toBe('✓ passed   refunds/prompt-fix 12 ms · 120 tokens');
+    expect(lines[1]).toBe('    ⚠ drift: step 0: model call #1 was answered with the recorded answer of step 0, but its request changed (messages differ from message 1 …): this r… (54 more characters)');
+    expect(lines[2]).toBe('    … and 1 more drifted call');
+    expect(lines).toContain('✗ failed   search/ranked 12 ms · 1,500 tokens · $0.0031 · cache 3 hits, 1 miss, saved $0.0093');
+    expect(lines).toContain('✓ passed   tone/greeting 12 ms');
+    // The fix is marked, not shown as a clean pass; the drifted pass is listed although passes are not.
+    expect(text).toContain('Fixed (1)\n  ✓ refunds/prompt-fix  1/1  ⚠ drift  New prompt stops the double refund\n      ⚠ drift: step 0: ');
+    expect(text).toContain('Passing (2)\n  ✓ tone/polite  2/2  ⚠ drift  Stays polite\n      ⚠ drift: step 0: ');
+    expect(text).not.toContain('  ✓ tone/greeting');
+    // A repeated case drifting at the same step says so once.
+    expect(text.split('\n').filter((l) => l.startsWith('      ⚠ drift: step 0') )).toHaveLength(2);
+    expect(lines.at(-3)).toMatch(/^⚠ drift: a model call's prompt changed but it was answered with the recorded answer, .* \(run with --model cached or live to test it\)\.$/);
+    expect(lines.at(-2)).toBe('1 broke again, 1 fixed, 2 passing · 4 cases in 4.32 s · 1,740 tokens · $0.0031 · cache saved $0.0093 · ⚠ 2 cases answered with drift');
+  });
+
+  test('verbose shows every drift entry; drift text is stripped of escape sequences', async () => {
+    const head = caseResult({
+      suite: 's',
+      id: 'd',
+      status: 'passed',
+      attempts: [attempt('passed', [passedAssertion('ok')], [], { drift: [{ step: 1, message: 'a \u001b[2Jb\nc' }, { step: 4, message: 'second' }] })],
+    });
+    const text = (await runReporter(comparisonOf([compared(head, 'passing', 'passes')]), { verbose: true })).text();
+    expect(text).not.toContain('\u001b');
+    expect(text).toContain('    ⚠ drift: step 1: a b c\n    ⚠ drift: step 4: second\n');
+    expect(text.split('\n').at(-2)).toMatch(/· ⚠ 1 case answered with drift$/);
+  });
+
+  test('without drift, usage or cache savings the summary shows none of them', async () => {
+    const head = caseResult({ suite: 's', id: 'plain', status: 'passed', attempts: [attempt('passed', [passedAssertion('ok')], [])] });
+    const comparison = comparisonOf([compared(head, 'passing', 'passes')], 'baseline', { totals: { cases: 1, passed: 1, failed: 0, diverged: 0, errored: 0 } });
+    const text = (await runReporter(comparison)).text();
+    expect(text).not.toMatch(/drift|tokens|cache|\$/);
+    expect(text.split('\n').at(-2)).toBe('1 passing · 1 cases in 4.32 s');
   });
 
   test('verbose lists passing cases', async () => {

@@ -2,6 +2,7 @@ import type { CaseResult, ComparedCase, Comparison, Reporter, RunEndInfo, RunSta
 import { compactJson, sanitizeForTerminal, truncate } from './escape.js';
 import { formatDuration, formatPassRate, formatRepeatStats, formatUsage } from './format.js';
 import { diffFromEvidence, formatChanges } from './json-diff.js';
+import { caseDrift, countDriftCases, DRIFT_EXPLANATION, formatCacheSaved, formatCaseUsage, hasDrift } from './model-usage.js';
 import { compareTrajectories, describeDeparture, representativeAttempt } from './trajectory.js';
 import { countVerdicts, formatHeadline, REPORT_VERDICT_ORDER, VERDICT_TITLE } from './verdicts.js';
 
@@ -101,7 +102,10 @@ export function createTerminalReporter(options: TerminalOptions = {}): Reporter 
       if (result.status !== 'passed') failing += 1;
       const stats = formatRepeatStats(result.passes, result.attempts.length);
       const runs = stats ? ` ${formatPassRate(result.passes, result.attempts.length)} ${c.dim(stats)}` : '';
-      emit(`${symbol(result.status)} ${result.status.padEnd(8)} ${sanitizeForTerminal(result.key)}${runs} ${c.dim(formatDuration(result.durationMs))}\n`);
+      const usage = formatCaseUsage(result);
+      const spent = usage ? ` ${c.dim(`· ${usage}`)}` : '';
+      emit(`${symbol(result.status)} ${result.status.padEnd(8)} ${sanitizeForTerminal(result.key)}${runs} ${c.dim(formatDuration(result.durationMs))}${spent}\n`);
+      if (hasDrift(result)) emit(driftLines(result, '    ', verbose, c).join('\n') + '\n');
       const now = Date.now();
       if (tty && now - startedAt >= progressAfter && now - lastProgress >= PROGRESS_MS) {
         lastProgress = now;
@@ -135,7 +139,14 @@ function renderTerminalSummary({ comparison, results }: RunEndInfo, style: Summa
     const heading = `${VERDICT_TITLE[verdict]} (${cases.length})`;
     const paint = verdict === 'regressed' || verdict === 'errored' ? c.red : verdict === 'fixed' ? c.green : verdict === 'passing' ? c.dim : c.yellow;
     out.push(c.bold(paint(heading)));
-    if (verdict === 'passing' && !style.verbose) continue;
+    if (verdict === 'passing' && !style.verbose) {
+      // A pass answered with drift did not test the changed prompt: list those, so none reads as a clean pass.
+      const drifted = cases.filter((compared) => hasDrift(compared.head));
+      const shown = drifted.slice(0, MAX_LISTED_PER_CLASS);
+      out.push(...listCases(shown, false, style));
+      if (drifted.length > shown.length) out.push(`  ${c.dim(`… and ${drifted.length - shown.length} more answered with drift (the results file lists them all)`)}`);
+      continue;
+    }
     const detailed = verdict === 'regressed' || verdict === 'fixed' || verdict === 'errored' || verdict === 'still-failing';
     // A suite of thousands must not print thousands of detail blocks: the results file has them all.
     const shown = style.verbose ? cases : cases.slice(0, MAX_LISTED_PER_CLASS);
@@ -144,10 +155,15 @@ function renderTerminalSummary({ comparison, results }: RunEndInfo, style: Summa
     if (more > 0) out.push(`  ${c.dim(`… and ${more} more (every case is in the results file; the terminal reporter's "verbose" option lists them all)`)}`);
   }
   const counts = countVerdicts(comparison.cases);
+  const dot = ` ${c.dim('·')} `;
   const usage = formatUsage(results.totals);
+  const saved = formatCacheSaved(results.totals.cacheSavedUsd);
+  const driftCases = countDriftCases(comparison.cases.map((compared) => compared.head));
+  const drift = driftCases > 0 ? c.yellow(`⚠ ${driftCases} ${driftCases === 1 ? 'case' : 'cases'} answered with drift`) : '';
+  out.push('');
+  if (driftCases > 0) out.push(c.yellow(`⚠ drift: ${DRIFT_EXPLANATION}.`));
   out.push(
-    '',
-    `${c.bold(formatHeadline(counts))} ${c.dim('·')} ${results.totals.cases} cases in ${formatDuration(results.durationMs)}${usage ? ` ${c.dim('·')} ${usage}` : ''}${results.partial ? c.yellow(' (interrupted)') : ''}`,
+    `${c.bold(formatHeadline(counts))}${dot}${results.totals.cases} cases in ${formatDuration(results.durationMs)}${usage ? dot + usage : ''}${saved ? dot + saved : ''}${drift ? dot + drift : ''}${results.partial ? c.yellow(' (interrupted)') : ''}`,
     '',
   );
   return out.join('\n');
@@ -162,7 +178,10 @@ function listCases(cases: readonly ComparedCase[], detailed: boolean, style: Sum
     const head = compared.head;
     const title = head?.title && head.title !== compared.key ? `  ${c.dim(sanitizeForTerminal(truncate(head.title, 80)))}` : '';
     const rate = head ? `  ${formatPassRate(head.passes, head.attempts.length)}` : '';
-    out.push(`  ${head ? style.symbol(head.status) : '-'} ${sanitizeForTerminal(compared.key)}${rate}${title}`);
+    const drifted = hasDrift(head);
+    const mark = drifted ? `  ${c.yellow('⚠ drift')}` : '';
+    out.push(`  ${head ? style.symbol(head.status) : '-'} ${sanitizeForTerminal(compared.key)}${rate}${mark}${title}`);
+    if (drifted && head) out.push(...driftLines(head, '      ', style.verbose, c));
     if (detailed && head) out.push(...caseDetails(compared, head, style));
   }
   return out;
@@ -195,6 +214,18 @@ function caseDetails(compared: ComparedCase, head: CaseResult, style: SummarySty
     const departure = compareTrajectories(head)?.departure;
     if (departure) lines.push(`      ${c.dim('↳')} ${clean(describeDeparture(departure))}`);
   }
+  return lines;
+}
+
+/**
+ * `⚠ drift: step N: …` lines for a case whose model calls were answered with drift: the first entry (every
+ * entry when verbose) and how many more. Drift messages name request contents, so they are untrusted text.
+ */
+function driftLines(result: CaseResult, indent: string, verbose: boolean, c: Palette): string[] {
+  const drift = caseDrift(result);
+  const shown = verbose ? drift : drift.slice(0, 1);
+  const lines = shown.map((d) => `${indent}${c.yellow('⚠ drift:')} ${sanitizeForTerminal(truncate(`step ${d.step}: ${d.message}`, verbose ? 2000 : 160)).replace(/\n/g, ' ')}`);
+  if (drift.length > shown.length) lines.push(`${indent}${c.dim(`… and ${drift.length - shown.length} more drifted ${drift.length - shown.length === 1 ? 'call' : 'calls'}`)}`);
   return lines;
 }
 

@@ -1,6 +1,7 @@
 import type { AssertionResult, CaseResult, ComparedCase, Comparison, Verdict } from '../model/index.js';
 import { compactJson, truncate } from './escape.js';
 import { formatDuration, formatPassRate, formatRepeatStats, formatUsage } from './format.js';
+import { caseDrift, countDriftCases, hasDrift, DRIFT_EXPLANATION, formatCacheSaved, formatCaseUsage } from './model-usage.js';
 import { changesFromChangeset, diffFromEvidence, diffJson, formatChanges } from './json-diff.js';
 import { trajectoryFlowchart } from './mermaid.js';
 import { compareTrajectories, describeDeparture, representativeAttempt, type TrajectoryComparison } from './trajectory.js';
@@ -32,6 +33,11 @@ export interface CaseRowView {
   basePassRate?: string;
   /** "step 3: called refund instead of lookup_order", or absent when the replay followed the recording. */
   departure?: string;
+  /**
+   * Set when a model call was answered with drift (the recorded answer replayed for a changed prompt): the
+   * first entry, "step 0: model call #1 was answered …". Such a pass did not test the new prompt.
+   */
+  drift?: string;
 }
 
 export interface AssertionView {
@@ -56,6 +62,12 @@ export interface CaseDetailsView extends CaseRowView {
   flowchart?: string;
   /** With repeats: pass rate, Wilson 95% interval and pass^k of the head (and the base, when known). */
   repeatStats?: string;
+  /** Every drift entry of the case (at most 5), each "step N: message"; see `CaseRowView.drift`. */
+  driftSteps?: string[];
+  /** Drift entries beyond those in `driftSteps`. */
+  driftMore?: number;
+  /** `1,234 tokens · $0.0012 · cache 3 hits, 1 miss, saved $0.0040`, when the attempts reported any. */
+  modelUsage?: string;
   reproduce: string;
 }
 
@@ -77,6 +89,10 @@ export interface ReportView {
   detailsOmitted: number;
   /** Where a reader finds what the size budget cut: "the job summary or the results artifact". */
   moreIn: string;
+  /** Cases with a model call answered with drift; their passes did not test the changed prompt. */
+  driftCases: number;
+  /** What drift means, for the warning and the footnote of the ⚠️ marks. */
+  driftExplanation: string;
   footer: {
     cases: number;
     passed: number;
@@ -85,6 +101,8 @@ export interface ReportView {
     errored: number;
     duration: string;
     usage?: string;
+    /** `cache saved $0.0123`, when the response cache saved anything. */
+    cacheSaved?: string;
     commit?: string;
     partial: boolean;
     reproduce: string[];
@@ -102,8 +120,11 @@ export interface ViewOptions {
   maxValueLength?: number;
 }
 
-/** Classes whose cases get a collapsible details block, most important first (the budget drops from the end). */
-const DETAIL_CLASSES: readonly Verdict[] = ['regressed', 'errored', 'fixed', 'still-failing', 'flaky', 'new'];
+/**
+ * Classes whose cases get a collapsible details block, most important first (the budget drops from the end).
+ * A passing case (or a new one that passes) gets one only when it drifted: its pass needs explaining.
+ */
+const DETAIL_CLASSES: readonly Verdict[] = ['regressed', 'errored', 'fixed', 'still-failing', 'flaky', 'new', 'passing'];
 
 /** Turns a comparison into the plain view a template renders. Pure. */
 export function buildReportView(comparison: Comparison, options: ViewOptions = {}): ReportView {
@@ -126,7 +147,10 @@ export function buildReportView(comparison: Comparison, options: ViewOptions = {
   const details: CaseDetailsView[] = [];
   for (const verdict of DETAIL_CLASSES) {
     for (const c of sorted) {
-      if (c.verdict !== verdict || !c.head || (verdict === 'new' && c.head.status === 'passed')) continue;
+      if (c.verdict !== verdict || !c.head) continue;
+      if ((verdict === 'new' && c.head.status === 'passed') || verdict === 'passing') {
+        if (!hasDrift(c.head)) continue; // checked before row(): a row of each of 5,000 passes would cost a trajectory comparison each
+      }
       details.push(buildDetails(c, c.head, row(c), trajectoryOf(c), max));
     }
   }
@@ -145,6 +169,8 @@ export function buildReportView(comparison: Comparison, options: ViewOptions = {
     details,
     detailsOmitted: 0,
     moreIn: options.moreIn ?? 'the results file',
+    driftCases: countDriftCases(comparison.cases.map((c) => c.head)),
+    driftExplanation: DRIFT_EXPLANATION,
     footer: {
       cases: totals.cases,
       passed: totals.passed,
@@ -153,6 +179,7 @@ export function buildReportView(comparison: Comparison, options: ViewOptions = {
       errored: totals.errored,
       duration: formatDuration(comparison.head.durationMs),
       ...optional('usage', formatUsage(totals)),
+      ...optional('cacheSaved', formatCacheSaved(totals.cacheSavedUsd)),
       ...optional('commit', comparison.head.commit?.slice(0, 12)),
       partial: comparison.head.partial === true,
       reproduce: [...(reproduceFrom ? [reproduceFrom.reproduce] : []), 'npx rehearse run', 'npx rehearse report --from rehearse-results.json'],
@@ -164,6 +191,7 @@ function buildRow(c: ComparedCase, trajectories: TrajectoryComparison | undefine
   const head = c.head;
   const key = truncate(c.key, max);
   const url = head ? link(head.file) : undefined;
+  const drift = head ? caseDrift(head)[0] : undefined;
   return {
     key,
     title: truncate(head?.title || c.key, Math.min(max, 200)),
@@ -174,6 +202,7 @@ function buildRow(c: ComparedCase, trajectories: TrajectoryComparison | undefine
     passRate: head ? formatPassRate(head.passes, head.attempts.length) : '—',
     ...optional('basePassRate', c.base ? formatPassRate(c.base.passes, c.base.runs) : undefined),
     ...optional('departure', trajectories?.departure ? truncate(describeDeparture(trajectories.departure), 160) : undefined),
+    ...optional('drift', drift ? truncate(`step ${drift.step}: ${drift.message}`, 160) : undefined),
   };
 }
 
@@ -188,6 +217,7 @@ function buildDetails(c: ComparedCase, head: CaseResult, row: CaseRowView, traje
   const attempt = representativeAttempt(head);
   const divergence = attempt?.divergence;
   const error = head.error ?? attempt?.error;
+  const drift = caseDrift(head);
   let divergenceDiff: string | undefined;
   if (divergence?.nearest) {
     const changes = diffJson(divergence.nearest.args, divergence.args ?? null);
@@ -203,9 +233,15 @@ function buildDetails(c: ComparedCase, head: CaseResult, row: CaseRowView, traje
     ...optional('divergence', divergence ? { message: truncate(divergence.message, max), ...optional('diff', divergenceDiff) } : undefined),
     ...optional('flowchart', trajectories && trajectories.recorded.length + trajectories.replayed.length > 0 ? trajectoryFlowchart(trajectories) : undefined),
     ...optional('repeatStats', repeatStats(head, c)),
+    ...optional('driftSteps', drift.length > 0 ? drift.slice(0, MAX_DRIFT_SHOWN).map((d) => truncate(`step ${d.step}: ${d.message}`, Math.min(max, 400))) : undefined),
+    ...optional('driftMore', drift.length > MAX_DRIFT_SHOWN ? drift.length - MAX_DRIFT_SHOWN : undefined),
+    ...optional('modelUsage', formatCaseUsage(head)),
     reproduce: `npx rehearse run ${head.file}`,
   };
 }
+
+/** Drift entries listed per case; more say nothing new and would crowd out other cases' details. */
+const MAX_DRIFT_SHOWN = 5;
 
 function assertionView(a: AssertionResult, max: number): AssertionView {
   const changes = diffFromEvidence(a.evidence);
