@@ -27079,8 +27079,11 @@ function formatUsage(totals) {
   const parts = [];
   const tokens = totalTokens(totals.usage);
   if (tokens !== void 0) parts.push(`${groupThousands(tokens)} tokens`);
-  if (totals.costUsd !== void 0) parts.push(`$${totals.costUsd < 1 ? totals.costUsd.toFixed(4) : totals.costUsd.toFixed(2)}`);
+  if (totals.costUsd !== void 0) parts.push(formatUsd(totals.costUsd));
   return parts.length > 0 ? parts.join(" \xB7 ") : void 0;
+}
+function formatUsd(usd) {
+  return `$${usd < 1 ? usd.toFixed(4) : usd.toFixed(2)}`;
 }
 function formatPassRate(passes, runs) {
   return runs > 0 ? `${passes}/${runs}` : "\u2014";
@@ -27094,6 +27097,76 @@ function formatRepeatStats(passes, runs) {
 function groupThousands(n) {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
+
+// src/report/model-usage.ts
+function caseDrift(result) {
+  let out;
+  let seen;
+  for (const attempt of result.attempts) {
+    if (!attempt.drift || attempt.drift.length === 0) continue;
+    out ??= [];
+    seen ??= /* @__PURE__ */ new Set();
+    for (const d of attempt.drift) {
+      const id = `${d.step}\0${d.message}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push({ step: d.step, message: d.message });
+    }
+  }
+  return out ?? [];
+}
+function hasDrift(result) {
+  return result !== void 0 && result.attempts.some((a) => a.drift !== void 0 && a.drift.length > 0);
+}
+function countDriftCases(results) {
+  let n = 0;
+  for (const r of results) if (hasDrift(r)) n += 1;
+  return n;
+}
+function caseModelUsage(result) {
+  let tokens;
+  let input;
+  let output;
+  let cost;
+  let cache;
+  for (const a of result.attempts) {
+    const t = totalTokens(a.usage);
+    if (t !== void 0) tokens = (tokens ?? 0) + t;
+    if (a.usage?.inputTokens !== void 0) input = (input ?? 0) + a.usage.inputTokens;
+    if (a.usage?.outputTokens !== void 0) output = (output ?? 0) + a.usage.outputTokens;
+    if (a.costUsd !== void 0) cost = (cost ?? 0) + a.costUsd;
+    if (a.cache) {
+      cache ??= { hits: 0, misses: 0 };
+      cache.hits += a.cache.hits;
+      cache.misses += a.cache.misses;
+      if (a.cache.savedUsd !== void 0) cache.savedUsd = (cache.savedUsd ?? 0) + a.cache.savedUsd;
+    }
+  }
+  const out = {};
+  if (tokens !== void 0) {
+    out.usage = { totalTokens: tokens };
+    if (input !== void 0) out.usage.inputTokens = input;
+    if (output !== void 0) out.usage.outputTokens = output;
+  }
+  if (cost !== void 0) out.costUsd = cost;
+  if (cache) out.cache = cache;
+  return out;
+}
+function formatCaseUsage(result) {
+  const { usage, costUsd, cache } = caseModelUsage(result);
+  const parts = [];
+  const spent = formatUsage({ ...usage ? { usage } : {}, ...costUsd !== void 0 ? { costUsd } : {} });
+  if (spent) parts.push(spent);
+  if (cache && cache.hits + cache.misses > 0) {
+    const saved = cache.savedUsd !== void 0 && cache.savedUsd > 0 ? `, saved ${formatUsd(cache.savedUsd)}` : "";
+    parts.push(`cache ${groupThousands(cache.hits)} ${cache.hits === 1 ? "hit" : "hits"}, ${groupThousands(cache.misses)} ${cache.misses === 1 ? "miss" : "misses"}${saved}`);
+  }
+  return parts.length > 0 ? parts.join(" \xB7 ") : void 0;
+}
+function formatCacheSaved(savedUsd) {
+  return savedUsd !== void 0 && savedUsd > 0 ? `cache saved ${formatUsd(savedUsd)}` : void 0;
+}
+var DRIFT_EXPLANATION = "a model call's prompt changed but it was answered with the recorded answer, so the old answer was replayed and the new prompt was not tested (run with --model cached or live to test it)";
 
 // src/report/trajectory.ts
 function replayedTrajectory(attempt) {
@@ -27328,7 +27401,7 @@ function sortByVerdict(cases) {
 }
 
 // src/report/view-model.ts
-var DETAIL_CLASSES = ["regressed", "errored", "fixed", "still-failing", "flaky", "new"];
+var DETAIL_CLASSES = ["regressed", "errored", "fixed", "still-failing", "flaky", "new", "passing"];
 function buildReportView(comparison, options = {}) {
   const max = options.maxValueLength ?? 600;
   const counts2 = countVerdicts(comparison.cases);
@@ -27348,7 +27421,10 @@ function buildReportView(comparison, options = {}) {
   const details = [];
   for (const verdict of DETAIL_CLASSES) {
     for (const c of sorted) {
-      if (c.verdict !== verdict || !c.head || verdict === "new" && c.head.status === "passed") continue;
+      if (c.verdict !== verdict || !c.head) continue;
+      if (verdict === "new" && c.head.status === "passed" || verdict === "passing") {
+        if (!hasDrift(c.head)) continue;
+      }
       details.push(buildDetails(c, c.head, row(c), trajectoryOf(c), max));
     }
   }
@@ -27367,6 +27443,8 @@ function buildReportView(comparison, options = {}) {
     details,
     detailsOmitted: 0,
     moreIn: options.moreIn ?? "the results file",
+    driftCases: countDriftCases(comparison.cases.map((c) => c.head)),
+    driftExplanation: DRIFT_EXPLANATION,
     footer: {
       cases: totals.cases,
       passed: totals.passed,
@@ -27375,6 +27453,7 @@ function buildReportView(comparison, options = {}) {
       errored: totals.errored,
       duration: formatDuration(comparison.head.durationMs),
       ...optional("usage", formatUsage(totals)),
+      ...optional("cacheSaved", formatCacheSaved(totals.cacheSavedUsd)),
       ...optional("commit", comparison.head.commit?.slice(0, 12)),
       partial: comparison.head.partial === true,
       reproduce: [...reproduceFrom ? [reproduceFrom.reproduce] : [], "npx rehearse run", "npx rehearse report --from rehearse-results.json"]
@@ -27385,6 +27464,7 @@ function buildRow(c, trajectories, link, max) {
   const head = c.head;
   const key = truncate(c.key, max);
   const url = head ? link(head.file) : void 0;
+  const drift = head ? caseDrift(head)[0] : void 0;
   return {
     key,
     title: truncate(head?.title || c.key, Math.min(max, 200)),
@@ -27394,7 +27474,8 @@ function buildRow(c, trajectories, link, max) {
     ...optional("url", url),
     passRate: head ? formatPassRate(head.passes, head.attempts.length) : "\u2014",
     ...optional("basePassRate", c.base ? formatPassRate(c.base.passes, c.base.runs) : void 0),
-    ...optional("departure", trajectories?.departure ? truncate(describeDeparture(trajectories.departure), 160) : void 0)
+    ...optional("departure", trajectories?.departure ? truncate(describeDeparture(trajectories.departure), 160) : void 0),
+    ...optional("drift", drift ? truncate(`step ${drift.step}: ${drift.message}`, 160) : void 0)
   };
 }
 function repeatStats(head, c) {
@@ -27407,6 +27488,7 @@ function buildDetails(c, head, row, trajectories, max) {
   const attempt = representativeAttempt(head);
   const divergence = attempt?.divergence;
   const error2 = head.error ?? attempt?.error;
+  const drift = caseDrift(head);
   let divergenceDiff;
   if (divergence?.nearest) {
     const changes = diffJson(divergence.nearest.args, divergence.args ?? null);
@@ -27422,9 +27504,13 @@ function buildDetails(c, head, row, trajectories, max) {
     ...optional("divergence", divergence ? { message: truncate(divergence.message, max), ...optional("diff", divergenceDiff) } : void 0),
     ...optional("flowchart", trajectories && trajectories.recorded.length + trajectories.replayed.length > 0 ? trajectoryFlowchart(trajectories) : void 0),
     ...optional("repeatStats", repeatStats(head, c)),
+    ...optional("driftSteps", drift.length > 0 ? drift.slice(0, MAX_DRIFT_SHOWN).map((d) => truncate(`step ${d.step}: ${d.message}`, Math.min(max, 400))) : void 0),
+    ...optional("driftMore", drift.length > MAX_DRIFT_SHOWN ? drift.length - MAX_DRIFT_SHOWN : void 0),
+    ...optional("modelUsage", formatCaseUsage(head)),
     reproduce: `npx rehearse run ${head.file}`
   };
 }
+var MAX_DRIFT_SHOWN = 5;
 function assertionView(a, max) {
   const changes = diffFromEvidence(a.evidence);
   const message = a.error ? `${a.message} (could not run: ${a.error})` : a.message;
