@@ -3,7 +3,7 @@ export { compareRuns, emptyCounts, resolveSettings, VERDICT_ORDER } from './comp
 export type { CompareOptions } from './compare.js';
 export { classifySide, judgeCase, judgeRemoved } from './classify.js';
 export type { CompareSettings, Reference, SideOutcome } from './classify.js';
-export { exitCodeFor, headline } from './outcome.js';
+export { exitCodeFor, headline, VERDICT_WORDS } from './outcome.js';
 export { fisherExactOneSided, logFactorial, passHatK, wilsonInterval } from './stats.js';
 export type { Direction, RateInterval } from './stats.js';
 export { summarizeAttempts, summarizeSide } from './summarize.js';

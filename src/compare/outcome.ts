@@ -36,7 +36,7 @@ export function exitCodeFor(comparison: Comparison, failOn: FailOn = 'regressed'
 }
 
 /** How each verdict reads in a headline. "broke again": a regression of a case that was a fixed failure. */
-const HEADLINE_WORDS: Record<Verdict, string> = {
+export const VERDICT_WORDS: Readonly<Record<Verdict, string>> = {
   regressed: 'broke again',
   errored: 'errored',
   fixed: 'fixed',
@@ -58,7 +58,7 @@ export function headline(counts: VerdictCounts): string {
   for (const verdict of VERDICT_ORDER) {
     const count = counts[verdict];
     total += count;
-    if (count > 0) parts.push(`${count} ${HEADLINE_WORDS[verdict]}`);
+    if (count > 0) parts.push(`${count} ${VERDICT_WORDS[verdict]}`);
   }
   if (total === 0) return 'no cases';
   if (counts.passing === total) return `all ${total} passing`;

@@ -1,31 +1,12 @@
 import type { ComparedCase, Verdict } from '../model/index.js';
+import { VERDICT_ORDER } from '../compare/compare.js';
+import { VERDICT_WORDS } from '../compare/outcome.js';
 
-/**
- * Verdict classes in the order reports show them: what needs attention first. Kept here rather than
- * imported from `src/compare/` so reports depend only on the model.
- */
-export const REPORT_VERDICT_ORDER: readonly Verdict[] = [
-  'regressed',
-  'errored',
-  'fixed',
-  'flaky',
-  'new',
-  'still-failing',
-  'passing',
-  'removed',
-];
+/** Verdict classes in the order reports show them (what needs attention first), as the comparison orders them. */
+export const REPORT_VERDICT_ORDER: readonly Verdict[] = VERDICT_ORDER;
 
 /** Words for a count of cases in a class: "2 fixed, 1 broke again, 5 still failing". */
-export const VERDICT_PHRASE: Readonly<Record<Verdict, string>> = {
-  regressed: 'broke again',
-  errored: 'errored',
-  fixed: 'fixed',
-  flaky: 'flaky',
-  new: 'new',
-  'still-failing': 'still failing',
-  passing: 'passing',
-  removed: 'removed',
-};
+export const VERDICT_PHRASE: Readonly<Record<Verdict, string>> = VERDICT_WORDS;
 
 /** Section titles. */
 export const VERDICT_TITLE: Readonly<Record<Verdict, string>> = {
