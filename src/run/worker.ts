@@ -14,6 +14,7 @@ import { createSelector, identify } from './case-identity.js';
 import { erroredCaseResult, runCase } from './run-case.js';
 import { needsTypeScript, registerTypeScriptLoader } from './typescript-loader.js';
 import { mergePrices } from '../model-calls/prices.js';
+import { installGlobalDispatcher } from '../model-calls/global-dispatcher.js';
 import type { WorkerJob, WorkerMessage } from './protocol.js';
 
 const job = workerData as WorkerJob;
@@ -25,6 +26,8 @@ const send = (message: WorkerMessage): void => port.postMessage(message);
 setInterval(() => Atomics.add(watch, 0, 1), 50).unref();
 trapProcessExit();
 installNetworkGuard({ allowHosts: job.allowHosts });
+// Model clients that use the global fetch without `fetch: rehearse.fetch` are answered by the replay too.
+installGlobalDispatcher();
 process.on('uncaughtException', (error) => reportStray(error));
 process.on('unhandledRejection', (reason) => reportStray(reason));
 
