@@ -26783,7 +26783,7 @@ function exitCodeFor(comparison, failOn = "regressed") {
       );
   }
 }
-var HEADLINE_WORDS = {
+var VERDICT_WORDS = {
   regressed: "broke again",
   errored: "errored",
   fixed: "fixed",
@@ -26799,7 +26799,7 @@ function headline(counts2) {
   for (const verdict of VERDICT_ORDER) {
     const count = counts2[verdict];
     total += count;
-    if (count > 0) parts.push(`${count} ${HEADLINE_WORDS[verdict]}`);
+    if (count > 0) parts.push(`${count} ${VERDICT_WORDS[verdict]}`);
   }
   if (total === 0) return "no cases";
   if (counts2.passing === total) return `all ${total} passing`;
@@ -27351,26 +27351,8 @@ function side(lines, id, prefix, title, steps, first, maxNodes) {
 }
 
 // src/report/verdicts.ts
-var REPORT_VERDICT_ORDER = [
-  "regressed",
-  "errored",
-  "fixed",
-  "flaky",
-  "new",
-  "still-failing",
-  "passing",
-  "removed"
-];
-var VERDICT_PHRASE = {
-  regressed: "broke again",
-  errored: "errored",
-  fixed: "fixed",
-  flaky: "flaky",
-  new: "new",
-  "still-failing": "still failing",
-  passing: "passing",
-  removed: "removed"
-};
+var REPORT_VERDICT_ORDER = VERDICT_ORDER;
+var VERDICT_PHRASE = VERDICT_WORDS;
 var VERDICT_TITLE = {
   regressed: "Regressed",
   errored: "Errored",
