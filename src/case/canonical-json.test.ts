@@ -1,5 +1,5 @@
 import { describe, expect, it, test } from 'vitest';
-import { canonicalJson, jsonEqual } from './canonical-json.js';
+import { canonicalJson, isPlainJson, jsonEqual } from './canonical-json.js';
 
 describe('canonicalJson', () => {
   test('sorts object keys so key order does not change the text', () => {
@@ -55,5 +55,29 @@ describe('jsonEqual agrees with canonicalJson', () => {
   ];
   it('for every pair of samples', () => {
     for (const a of samples) for (const b of samples) expect(jsonEqual(a, b), `${canonicalJson(a)} vs ${canonicalJson(b)}`).toBe(canonicalJson(a) === canonicalJson(b));
+  });
+});
+
+describe('isPlainJson', () => {
+  class Point {
+    x = 1;
+  }
+  const cyclic: Record<string, unknown> = {};
+  cyclic['self'] = cyclic;
+
+  it('accepts what a JSON round trip gives back unchanged', () => {
+    for (const value of [null, 'a', 0, 1.5, true, [], {}, [1, 'a', null], { a: { b: [1, { c: 'd' }] } }, Object.create(null)]) {
+      expect(isPlainJson(value), JSON.stringify(value)).toBe(true);
+    }
+  });
+
+  it('refuses what a round trip would change or drop', () => {
+    const changed: [string, unknown][] = [
+      ['NaN', Number.NaN], ['Infinity', Number.POSITIVE_INFINITY], ['undefined', undefined], ['function', () => 1],
+      ['symbol', Symbol('s')], ['bigint', 10n], ['Date', new Date(0)], ['Map', new Map()], ['class instance', new Point()],
+      ['undefined property', { a: undefined }], ['undefined in array', [undefined]], ['array hole', [1, , 3]],
+      ['toJSON', { toJSON: () => 1 }], ['cycle', cyclic],
+    ];
+    for (const [name, value] of changed) expect(isPlainJson(value), name).toBe(false);
   });
 });

@@ -62,3 +62,22 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   }
   return count === 0;
 }
+
+/**
+ * True when `value` is already what `JSON.parse(JSON.stringify(value))` would give back: plain objects and
+ * arrays of strings, finite numbers, booleans and null. Lets callers skip that round trip, the costliest step
+ * of recording an agent's output, for the common case. Very deep values (or cycles) answer false.
+ */
+export function isPlainJson(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object' || depth > 64) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false; // holes read as undefined
+    return true;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false; // Date, Map, class instances, toJSON owners
+  for (const key in value) if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+  return true;
+}

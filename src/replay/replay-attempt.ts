@@ -3,6 +3,8 @@ import type { Case, ToolMatchPolicy } from '../model/case.js';
 import type { AgentContext, AgentFn } from '../model/agent.js';
 import type { ErrorInfo } from '../model/result.js';
 import type { ReplayedRun } from '../model/run.js';
+import { isPlainJson } from '../case/canonical-json.js';
+import { armDeadline } from './deadlines.js';
 import { runWithInterceptor } from './scope.js';
 import { recordable } from './recordable.js';
 import { ReplaySession, type ModelCallResponder } from './replay-session.js';
@@ -49,16 +51,15 @@ export async function replayAttempt(options: ReplayAttemptOptions): Promise<Repl
   };
   const input = attempt > 1 ? structuredClone(caseData.input) : caseData.input;
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMEOUT>((resolve) => {
-    timer = setTimeout(resolve, options.timeoutMs, TIMEOUT);
-  });
-
   let output: unknown;
   let error: ErrorInfo | undefined;
+  let disarm: (() => void) | undefined;
   try {
     const running = runWithInterceptor(session, () => options.agent(input, ctx));
-    const settled = await Promise.race([running, timeout]);
+    const settled = await new Promise<unknown>((resolve, reject) => {
+      disarm = armDeadline(options.timeoutMs, () => resolve(TIMEOUT));
+      Promise.resolve(running).then(resolve, reject);
+    });
     if (settled === TIMEOUT) {
       controller?.abort(new Error(`timed out after ${options.timeoutMs} ms`));
       // The agent keeps running in the background; its late rejections must not surface as unhandled.
@@ -70,7 +71,7 @@ export async function replayAttempt(options: ReplayAttemptOptions): Promise<Repl
   } catch (thrown) {
     error = agentError(thrown);
   } finally {
-    clearTimeout(timer);
+    disarm?.();
   }
 
   const run: ReplayedRun = { timeline: session.timeline, durationMs: round(performance.now() - started) };
@@ -91,7 +92,7 @@ function agentError(thrown: unknown): ErrorInfo {
 
 /** Outputs are stored in results files: keep JSON values as they are and reduce anything else to JSON. */
 function toJsonOutput(value: unknown): Json {
-  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (isPlainJson(value)) return value as Json;
   try {
     const text = JSON.stringify(value);
     return text === undefined ? String(value) : (JSON.parse(text) as Json);
