@@ -77,7 +77,7 @@ describe('invalid cases: each fails with the expected error, file and JSON point
   test.each([
     ['unknown-property.case.json', '/colour', 'unknown property "colour"'],
     ['unknown-assertion-property.case.json', '/assertions/1/caseSensitve', 'unknown property "caseSensitve"'],
-    ['unknown-assertion-type.case.json', '/assertions/0/type', 'unknown type "contains-ish"'],
+    ['unknown-assertion-type.case.json', '/assertions/0/type', 'unknown type "contains-ish"; expected one of equals, contains, not-contains, matches, json-schema, tool-called'],
     ['missing-title.case.json', '/title', 'missing required property "title"'],
     ['missing-tool-args.case.json', '/timeline/0/args', 'missing required property "args"'],
     ['bad-regex.case.json', '/assertions/1/pattern', 'not a valid regular expression'],

@@ -1,4 +1,5 @@
 import { toPointer, parsePointer } from './json-pointer.js';
+import caseSchema from '../../schema/case.schema.json' with { type: 'json' };
 
 /** One problem found in a file, at a place named by a JSON pointer. */
 export interface SchemaIssue {
@@ -58,10 +59,11 @@ function describe(error: AjvLikeError): SchemaIssue {
     case 'discriminator': {
       const tag = String(p['tag']);
       const tagValue = p['tagValue'];
+      const known = knownTags(at, tag);
       const message =
         p['error'] === 'mapping'
-          ? `unknown ${tag} ${JSON.stringify(tagValue)}`
-          : `"${tag}" must be a string naming the kind of entry`;
+          ? `unknown ${tag} ${JSON.stringify(tagValue)}${known ? `; expected one of ${known.join(', ')}` : ''}`
+          : `"${tag}" must be a string naming the kind of entry${known ? ` (${known.join(', ')})` : ''}`;
       return { pointer: child(at, tag), message };
     }
     case 'type':
@@ -73,4 +75,25 @@ function describe(error: AjvLikeError): SchemaIssue {
 
 function child(pointer: string, name: string): string {
   return toPointer([...parsePointer(pointer), name]);
+}
+
+type SchemaNode = { $ref?: string; oneOf?: SchemaNode[]; properties?: Record<string, { const?: unknown }> };
+
+/** The values a tagged entry may have, read from the case schema, for the place an error points at. */
+function knownTags(pointer: string, tag: string): string[] | undefined {
+  const defs = (caseSchema as { $defs: Record<string, SchemaNode> }).$defs;
+  const defName = /^\/assertions\/\d+$/.test(pointer)
+    ? 'assertion'
+    : /^\/timeline\/\d+$/.test(pointer)
+      ? 'event'
+      : /^\/replay\/(tools\/[^/]+|defaultTool)$/.test(pointer)
+        ? 'toolPolicy'
+        : undefined;
+  const branches = defName ? defs[defName]?.oneOf : undefined;
+  if (!branches) return undefined;
+  const values = branches.map((branch) => {
+    const target = branch.$ref ? defs[branch.$ref.replace('#/$defs/', '')] : branch;
+    return target?.properties?.[tag]?.const;
+  });
+  return values.every((v) => typeof v === 'string') ? (values as string[]) : undefined;
 }

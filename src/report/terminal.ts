@@ -194,7 +194,14 @@ function caseDetails(compared: ComparedCase, head: CaseResult, style: SummarySty
   const clean = (text: string, limit = max): string => sanitizeForTerminal(truncate(text, limit)).replace(/\n/g, ' ');
   const attempt = representativeAttempt(head);
   const error = head.error ?? attempt?.error;
-  if (error) lines.push(`      ${c.magenta('error')} ${clean(`${error.code}: ${error.message}`)}`);
+  if (error?.issues && error.issues.length > 0 && error.file) {
+    // A case that could not be loaded: one line per problem, file and JSON pointer first, as an editor jumps to it.
+    lines.push(`      ${c.magenta('error')} ${clean(`${error.code}: ${error.file}`)}`);
+    for (const issue of error.issues.slice(0, style.verbose ? undefined : 10)) lines.push(`        ${clean(`${error.file}#${issue.pointer}: ${issue.message}`, max * 3)}`);
+    if (!style.verbose && error.issues.length > 10) lines.push(`        ${c.dim(`… and ${error.issues.length - 10} more problems`)}`);
+  } else if (error) {
+    lines.push(`      ${c.magenta('error')} ${clean(`${error.code}: ${error.message}${error.file ? ` (${error.file}${error.pointer ? `#${error.pointer}` : ''})` : ''}`)}`);
+  }
   if (attempt?.divergence) lines.push(`      ${c.yellow('diverged')} ${clean(attempt.divergence.message)}`);
   if (compared.verdict !== 'fixed') {
     for (const a of attempt?.assertions ?? []) {

@@ -229,7 +229,7 @@ function buildDetails(c: ComparedCase, head: CaseResult, row: CaseRowView, traje
     file: head.file,
     reason: truncate(c.reason, max),
     assertions: (attempt?.assertions ?? []).filter((a) => !a.pass).map((a) => assertionView(a, max)),
-    ...optional('error', error ? truncate(`${error.code}: ${error.message}${error.file ? ` (${error.file}${error.pointer ?? ''})` : ''}`, max * 2) : undefined),
+    ...optional('error', error ? truncate(`${error.code}: ${error.message}${error.file ? ` (${error.file}${error.pointer ? `#${error.pointer}` : ''})` : ''}`, max * 2) : undefined),
     ...optional('divergence', divergence ? { message: truncate(divergence.message, max), ...optional('diff', divergenceDiff) } : undefined),
     ...optional('flowchart', trajectories && trajectories.recorded.length + trajectories.replayed.length > 0 ? trajectoryFlowchart(trajectories) : undefined),
     ...optional('repeatStats', repeatStats(head, c)),
