@@ -118,6 +118,8 @@ else process.stdout.write(renderTable(figures, meta, verdict));
 if (!quick && !asJson) {
   process.stdout.write('\nI/O-bound cases (bench/concurrency.mjs):\n');
   spawnSync(process.execPath, [fileURLToPath(new URL('./concurrency.mjs', import.meta.url))], { stdio: 'inherit' });
+  process.stdout.write('\nSharded runs (bench/shards.mjs):\n');
+  spawnSync(process.execPath, [fileURLToPath(new URL('./shards.mjs', import.meta.url))], { stdio: 'inherit' });
 }
 
 /** The first (warm-up) run of each size is checked: every case replayed, passed, and was written out. */
