@@ -11,12 +11,24 @@ var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x + '" is not supported');
 });
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
   } catch (e) {
     throw mod = 0, e;
   }
+};
+var __export = (target, all) => {
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -1074,14 +1086,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path4 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path && path[0] !== "/") {
-          path = `/${path}`;
+        if (path4 && path4[0] !== "/") {
+          path4 = `/${path4}`;
         }
-        return new URL(`${origin}${path}`);
+        return new URL(`${origin}${path4}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1532,39 +1544,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path, origin }
+          request: { method, path: path4, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path);
+        debuglog("sending request to %s %s/%s", method, origin, path4);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path, origin },
+          request: { method, path: path4, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path,
+          path4,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path, origin }
+          request: { method, path: path4, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path);
+        debuglog("trailers received from %s %s/%s", method, origin, path4);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path, origin },
+          request: { method, path: path4, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path,
+          path4,
           error2.message
         );
       });
@@ -1613,9 +1625,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path, origin }
+            request: { method, path: path4, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path);
+          debuglog("sending request to %s %s/%s", method, origin, path4);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1678,7 +1690,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path,
+        path: path4,
         method,
         body,
         headers,
@@ -1693,11 +1705,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path !== "string") {
+        if (typeof path4 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path[0] !== "/" && !(path.startsWith("http://") || path.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path4[0] !== "/" && !(path4.startsWith("http://") || path4.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path)) {
+        } else if (invalidPathRegex.test(path4)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1763,7 +1775,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path, query) : path;
+        this.path = query ? buildURL(path4, query) : path4;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -2160,9 +2172,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve9, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve5(data);
+              return err ? reject(err) : resolve9(data);
             });
           });
         }
@@ -2200,12 +2212,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve9, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve5(data);
+              ) : resolve9(data);
             });
           });
         }
@@ -2517,7 +2529,7 @@ var require_connect = __commonJS({
     var util = require_util();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors();
     var timers = require_timers();
-    function noop3() {
+    function noop4() {
     }
     var tls;
     var SessionCache;
@@ -2642,7 +2654,7 @@ var require_connect = __commonJS({
     }
     var setupConnectTimeout = process.platform === "win32" ? (socketWeakRef, opts) => {
       if (!opts.timeout) {
-        return noop3;
+        return noop4;
       }
       let s1 = null;
       let s2 = null;
@@ -2658,7 +2670,7 @@ var require_connect = __commonJS({
       };
     } : (socketWeakRef, opts) => {
       if (!opts.timeout) {
-        return noop3;
+        return noop4;
       }
       let s1 = null;
       const fastTimer = timers.setFastTimeout(() => {
@@ -4472,8 +4484,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve5, reject) => {
-        res = resolve5;
+      const promise = new Promise((resolve9, reject) => {
+        res = resolve9;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -5449,7 +5461,7 @@ var require_body = __commonJS({
       random = (max) => Math.floor(Math.random(max));
     }
     var textEncoder = new TextEncoder();
-    function noop3() {
+    function noop4() {
     }
     var hasFinalizationRegistry = globalThis.FinalizationRegistry && process.version.indexOf("v18") !== 0;
     var streamRegistry;
@@ -5457,7 +5469,7 @@ var require_body = __commonJS({
       streamRegistry = new FinalizationRegistry((weakRef) => {
         const stream = weakRef.deref();
         if (stream && !stream.locked && !isDisturbed(stream) && !isErrored(stream)) {
-          stream.cancel("Response object has been garbage collected").catch(noop3);
+          stream.cancel("Response object has been garbage collected").catch(noop4);
         }
       });
     }
@@ -6456,7 +6468,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path, host, upgrade, blocking, reset } = request2;
+      const { method, path: path4, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6537,7 +6549,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path} HTTP/1.1\r
+      let header = `${method} ${path4} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -6593,10 +6605,10 @@ upgrade: ${upgrade}\r
     }
     function writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      let finished = false;
+      let finished2 = false;
       const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
       const onData = function(chunk) {
-        if (finished) {
+        if (finished2) {
           return;
         }
         try {
@@ -6608,7 +6620,7 @@ upgrade: ${upgrade}\r
         }
       };
       const onDrain = function() {
-        if (finished) {
+        if (finished2) {
           return;
         }
         if (body.resume) {
@@ -6619,16 +6631,16 @@ upgrade: ${upgrade}\r
         queueMicrotask(() => {
           body.removeListener("error", onFinished);
         });
-        if (!finished) {
+        if (!finished2) {
           const err = new RequestAbortedError();
           queueMicrotask(() => onFinished(err));
         }
       };
       const onFinished = function(err) {
-        if (finished) {
+        if (finished2) {
           return;
         }
-        finished = true;
+        finished2 = true;
         assert(socket.destroyed || socket[kWriting] && client[kRunning] <= 1);
         socket.off("drain", onDrain).off("error", onFinished);
         body.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
@@ -6724,12 +6736,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve9, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve9;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7066,7 +7078,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path4, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7163,7 +7175,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path;
+      headers[HTTP2_HEADER_PATH] = path4;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7399,12 +7411,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve9, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve9;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7516,9 +7528,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path = search ? `${pathname}${search}` : pathname;
+        const path4 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path;
+        this.opts.path = path4;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -7679,7 +7691,7 @@ var require_client = __commonJS({
     var connectH2 = require_client_h2();
     var deprecatedInterceptorWarned = false;
     var kClosedResolve = /* @__PURE__ */ Symbol("kClosedResolve");
-    var noop3 = () => {
+    var noop4 = () => {
     };
     function getPipelining(client) {
       return client[kPipelining] ?? client[kHTTPContext]?.defaultPipelining ?? 1;
@@ -7883,16 +7895,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve5) => {
+        return new Promise((resolve9) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve5;
+            this[kClosedResolve] = resolve9;
           } else {
-            resolve5(null);
+            resolve9(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve5) => {
+        return new Promise((resolve9) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7903,7 +7915,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve5(null);
+            resolve9(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7954,7 +7966,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve5, reject) => {
+        const socket = await new Promise((resolve9, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7966,19 +7978,19 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve5(socket2);
+              resolve9(socket2);
             }
           });
         });
         if (client.destroyed) {
-          util.destroy(socket.on("error", noop3), new ClientDestroyedError());
+          util.destroy(socket.on("error", noop4), new ClientDestroyedError());
           return;
         }
         assert(socket);
         try {
           client[kHTTPContext] = socket.alpnProtocol === "h2" ? await connectH2(client, socket) : await connectH1(client, socket);
         } catch (err) {
-          socket.destroy().on("error", noop3);
+          socket.destroy().on("error", noop4);
           throw err;
         }
         client[kConnecting] = false;
@@ -8302,8 +8314,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve5) => {
-            this[kClosedResolve] = resolve5;
+          await new Promise((resolve9) => {
+            this[kClosedResolve] = resolve9;
           });
         }
       }
@@ -8722,7 +8734,7 @@ var require_proxy_agent = __commonJS({
     function defaultFactory(origin, opts) {
       return new Pool(origin, opts);
     }
-    var noop3 = () => {
+    var noop4 = () => {
     };
     function defaultAgentFactory(origin, opts) {
       if (opts.connections === 1) {
@@ -8757,10 +8769,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path = "/",
+          path: path4 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path;
+        opts.path = origin + path4;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -8839,7 +8851,7 @@ var require_proxy_agent = __commonJS({
                 servername: this[kProxyTls]?.servername || proxyHostname
               });
               if (statusCode !== 200) {
-                socket.on("error", noop3).destroy();
+                socket.on("error", noop4).destroy();
                 callback(new RequestAbortedError(`Proxy response (${statusCode}) !== 200 when HTTP Tunneling`));
               }
               if (opts2.protocol !== "https:") {
@@ -9445,7 +9457,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable } = __require("node:stream");
+    var { Readable: Readable2 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors();
     var util = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9455,9 +9467,9 @@ var require_readable = __commonJS({
     var kAbort = /* @__PURE__ */ Symbol("kAbort");
     var kContentType = /* @__PURE__ */ Symbol("kContentType");
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
-    var noop3 = () => {
+    var noop4 = () => {
     };
-    var BodyReadable = class extends Readable {
+    var BodyReadable = class extends Readable2 {
       constructor({
         resume,
         abort,
@@ -9572,7 +9584,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve5, reject) => {
+        return await new Promise((resolve9, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9585,9 +9597,9 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve5(null);
+              resolve9(null);
             }
-          }).on("error", noop3).on("data", function(chunk) {
+          }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
             if (limit <= 0) {
               this.destroy();
@@ -9604,7 +9616,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve9, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9621,7 +9633,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve5,
+              resolve: resolve9,
               reject,
               length: 0,
               body: []
@@ -9691,18 +9703,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve5, stream, length } = consume2;
+      const { type, body, resolve: resolve9, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve5(chunksDecode(body, length));
+          resolve9(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve5(JSON.parse(chunksDecode(body, length)));
+          resolve9(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve5(chunksConcat(body, length).buffer);
+          resolve9(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve5(new Blob(body, { type: stream[kContentType] }));
+          resolve9(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve5(chunksConcat(body, length));
+          resolve9(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9799,7 +9811,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable } = require_readable();
+    var { Readable: Readable2 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -9894,7 +9906,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
         const contentType = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable({
+        const res = new Readable2({
           resume,
           abort,
           contentType,
@@ -9959,9 +9971,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve9, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve9(data);
           });
         });
       }
@@ -10036,7 +10048,7 @@ var require_api_stream = __commonJS({
   "node_modules/undici/lib/api/api-stream.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { finished, PassThrough } = __require("node:stream");
+    var { finished: finished2, PassThrough } = __require("node:stream");
     var { InvalidArgumentError, InvalidReturnValueError } = require_errors();
     var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -10132,7 +10144,7 @@ var require_api_stream = __commonJS({
           if (!res || typeof res.write !== "function" || typeof res.end !== "function" || typeof res.on !== "function") {
             throw new InvalidReturnValueError("expected Writable");
           }
-          finished(res, { readable: false }, (err) => {
+          finished2(res, { readable: false }, (err) => {
             const { callback: callback2, res: res2, opaque: opaque2, trailers, abort } = this;
             this.res = null;
             if (err || !res2.readable) {
@@ -10184,9 +10196,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve9, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve9(data);
           });
         });
       }
@@ -10209,7 +10221,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable,
+      Readable: Readable2,
       Duplex,
       PassThrough
     } = __require("node:stream");
@@ -10223,7 +10235,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable {
+    var PipelineRequest = class extends Readable2 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10240,7 +10252,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable {
+    var PipelineResponse = class extends Readable2 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -10471,9 +10483,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve9, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve9(data);
           });
         });
       }
@@ -10565,9 +10577,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve9, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve9(data);
           });
         });
       }
@@ -10732,20 +10744,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path) {
-      if (typeof path !== "string") {
-        return path;
+    function safeUrl(path4) {
+      if (typeof path4 !== "string") {
+        return path4;
       }
-      const pathSegments = path.split("?");
+      const pathSegments = path4.split("?");
       if (pathSegments.length !== 2) {
-        return path;
+        return path4;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path);
+    function matchKey(mockDispatch2, { path: path4, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path4);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10767,7 +10779,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path }) => matchValue(safeUrl(path), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path4 }) => matchValue(safeUrl(path4), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10805,9 +10817,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path, method, body, headers, query } = opts;
+      const { path: path4, method, body, headers, query } = opts;
       return {
-        path,
+        path: path4,
         method,
         body,
         headers,
@@ -11113,7 +11125,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify } = __require("node:util");
+    var { promisify: promisify3 } = __require("node:util");
     var Client = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11153,7 +11165,7 @@ var require_mock_client = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify(this[kOriginalClose])();
+        await promisify3(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -11166,7 +11178,7 @@ var require_mock_client = __commonJS({
 var require_mock_pool = __commonJS({
   "node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify } = __require("node:util");
+    var { promisify: promisify3 } = __require("node:util");
     var Pool = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11206,7 +11218,7 @@ var require_mock_pool = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify(this[kOriginalClose])();
+        await promisify3(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -11270,10 +11282,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path4, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path,
+            Path: path4,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -12908,15 +12920,15 @@ var require_request2 = __commonJS({
           signal = input[kSignal];
         }
         const origin = environmentSettingsObject.settingsObject.origin;
-        let window = "client";
+        let window2 = "client";
         if (request2.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request2.window, origin)) {
-          window = request2.window;
+          window2 = request2.window;
         }
         if (init.window != null) {
-          throw new TypeError(`'window' option '${window}' must be null`);
+          throw new TypeError(`'window' option '${window2}' must be null`);
         }
         if ("window" in init) {
-          window = "no-window";
+          window2 = "no-window";
         }
         request2 = makeRequest({
           // URL request’s URL.
@@ -12931,7 +12943,7 @@ var require_request2 = __commonJS({
           // client This’s relevant settings object.
           client: environmentSettingsObject.settingsObject,
           // window window.
-          window,
+          window: window2,
           // priority request’s priority.
           priority: request2.priority,
           // origin request’s origin. The propagation of the origin is only significant for navigation requests
@@ -13565,7 +13577,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable, pipeline, finished } = __require("node:stream");
+    var { Readable: Readable2, pipeline, finished: finished2 } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14033,7 +14045,7 @@ var require_fetch = __commonJS({
       if (internalResponse.body == null) {
         processResponseEndOfBody();
       } else {
-        finished(internalResponse.body.stream, () => {
+        finished2(internalResponse.body.stream, () => {
           processResponseEndOfBody();
         });
       }
@@ -14430,7 +14442,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve5, reject) => agent.dispatch(
+        return new Promise((resolve9, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14504,9 +14516,9 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable({ read: resume });
+              this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
-              resolve5({
+              resolve9({
                 status,
                 statusText,
                 headersList,
@@ -14549,7 +14561,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve5({
+              resolve9({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -16152,9 +16164,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path) {
-      for (let i = 0; i < path.length; ++i) {
-        const code = path.charCodeAt(i);
+    function validateCookiePath(path4) {
+      for (let i = 0; i < path4.length; ++i) {
+        const code = path4.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -18290,8 +18302,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve5) => {
-        setTimeout(resolve5, ms).unref();
+      return new Promise((resolve9) => {
+        setTimeout(resolve9, ms).unref();
       });
     }
     module.exports = {
@@ -19074,11 +19086,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path = opts.path;
+          let path4 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path = `/${path}`;
+            path4 = `/${path4}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path);
+          url = new URL(util.parseOrigin(url).origin + path4);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19926,7 +19938,7 @@ var require_runtime = __commonJS({
     exports.wrapProgram = wrapProgram;
     exports.resolvePartial = resolvePartial;
     exports.invokePartial = invokePartial;
-    exports.noop = noop3;
+    exports.noop = noop4;
     function _interopRequireDefault(obj) {
       return obj && obj.__esModule ? obj : { "default": obj };
     }
@@ -20173,7 +20185,7 @@ var require_runtime = __commonJS({
         options.data.contextPath = options.ids[0] || options.data.contextPath;
       }
       var partialBlock = void 0;
-      if (options.fn && options.fn !== noop3) {
+      if (options.fn && options.fn !== noop4) {
         (function() {
           options.data = _base.createFrame(options.data);
           var fn = options.fn;
@@ -20197,7 +20209,7 @@ var require_runtime = __commonJS({
         return partial(context3, options);
       }
     }
-    function noop3() {
+    function noop4() {
       return "";
     }
     function lookupOwnProperty(obj, name) {
@@ -20333,13 +20345,13 @@ var require_ast = __commonJS({
         helperExpression: function helperExpression(node) {
           return node.type === "SubExpression" || (node.type === "MustacheStatement" || node.type === "BlockStatement") && !!(node.params && node.params.length || node.hash);
         },
-        scopedId: function scopedId(path) {
-          return /^\.|this\b/.test(path.original);
+        scopedId: function scopedId(path4) {
+          return /^\.|this\b/.test(path4.original);
         },
         // an ID is simple if it only has one part, and that part is not
         // `..` or `this`.
-        simpleId: function simpleId(path) {
-          return path.parts.length === 1 && !AST.helpers.scopedId(path) && !path.depth;
+        simpleId: function simpleId(path4) {
+          return path4.parts.length === 1 && !AST.helpers.scopedId(path4) && !path4.depth;
         }
       }
     };
@@ -21424,12 +21436,12 @@ var require_helpers2 = __commonJS({
         loc
       };
     }
-    function prepareMustache(path, params, hash, open2, strip, locInfo) {
+    function prepareMustache(path4, params, hash, open2, strip, locInfo) {
       var escapeFlag = open2.charAt(3) || open2.charAt(2), escaped = escapeFlag !== "{" && escapeFlag !== "&";
       var decorator = /\*/.test(open2);
       return {
         type: decorator ? "Decorator" : "MustacheStatement",
-        path,
+        path: path4,
         params,
         hash,
         escaped,
@@ -21701,9 +21713,9 @@ var require_compiler = __commonJS({
       },
       DecoratorBlock: function DecoratorBlock(decorator) {
         var program = decorator.program && this.compileProgram(decorator.program);
-        var params = this.setupFullMustacheParams(decorator, program, void 0), path = decorator.path;
+        var params = this.setupFullMustacheParams(decorator, program, void 0), path4 = decorator.path;
         this.useDecorators = true;
-        this.opcode("registerDecorator", params.length, path.original);
+        this.opcode("registerDecorator", params.length, path4.original);
       },
       PartialStatement: function PartialStatement(partial) {
         this.usePartial = true;
@@ -21770,48 +21782,48 @@ var require_compiler = __commonJS({
         }
       },
       ambiguousSexpr: function ambiguousSexpr(sexpr, program, inverse) {
-        var path = sexpr.path, name = path.parts[0], isBlock = program != null || inverse != null;
-        this.opcode("getContext", validateDepth(path));
+        var path4 = sexpr.path, name = path4.parts[0], isBlock = program != null || inverse != null;
+        this.opcode("getContext", validateDepth(path4));
         this.opcode("pushProgram", program);
         this.opcode("pushProgram", inverse);
-        path.strict = true;
-        this.accept(path);
+        path4.strict = true;
+        this.accept(path4);
         this.opcode("invokeAmbiguous", name, isBlock);
       },
       simpleSexpr: function simpleSexpr(sexpr) {
-        var path = sexpr.path;
-        path.strict = true;
-        this.accept(path);
+        var path4 = sexpr.path;
+        path4.strict = true;
+        this.accept(path4);
         this.opcode("resolvePossibleLambda");
       },
       helperSexpr: function helperSexpr(sexpr, program, inverse) {
-        var params = this.setupFullMustacheParams(sexpr, program, inverse), path = sexpr.path, name = path.parts[0];
+        var params = this.setupFullMustacheParams(sexpr, program, inverse), path4 = sexpr.path, name = path4.parts[0];
         if (this.options.knownHelpers[name]) {
           this.opcode("invokeKnownHelper", params.length, name);
         } else if (this.options.knownHelpersOnly) {
           throw new _exception2["default"]("You specified knownHelpersOnly, but used the unknown helper " + name, sexpr);
         } else {
-          path.strict = true;
-          path.falsy = true;
-          this.accept(path);
-          this.opcode("invokeHelper", params.length, path.original, _ast2["default"].helpers.simpleId(path));
+          path4.strict = true;
+          path4.falsy = true;
+          this.accept(path4);
+          this.opcode("invokeHelper", params.length, path4.original, _ast2["default"].helpers.simpleId(path4));
         }
       },
-      PathExpression: function PathExpression(path) {
-        var depth = validateDepth(path);
-        var parts = validateParts(path);
+      PathExpression: function PathExpression(path4) {
+        var depth = validateDepth(path4);
+        var parts = validateParts(path4);
         this.addDepth(depth);
         this.opcode("getContext", depth);
-        var name = parts[0], scoped = _ast2["default"].helpers.scopedId(path), blockParamId = !depth && !scoped && this.blockParamIndex(name);
+        var name = parts[0], scoped = _ast2["default"].helpers.scopedId(path4), blockParamId = !depth && !scoped && this.blockParamIndex(name);
         if (blockParamId) {
           this.opcode("lookupBlockParam", blockParamId, parts);
         } else if (!name) {
           this.opcode("pushContext");
-        } else if (path.data) {
+        } else if (path4.data) {
           this.options.data = true;
-          this.opcode("lookupData", depth, parts, path.strict);
+          this.opcode("lookupData", depth, parts, path4.strict);
         } else {
-          this.opcode("lookupOnContext", parts, path.falsy, path.strict, scoped);
+          this.opcode("lookupOnContext", parts, path4.falsy, path4.strict, scoped);
         }
       },
       StringLiteral: function StringLiteral(string) {
@@ -22038,8 +22050,8 @@ var require_compiler = __commonJS({
       }
       return value;
     }
-    function validateParts(path) {
-      return validateStringArray(path, path.parts, "parts");
+    function validateParts(path4) {
+      return validateStringArray(path4, path4.parts, "parts");
     }
     function validateBlockParams(program) {
       if (program.blockParams != null) {
@@ -22093,7 +22105,7 @@ var require_base64 = __commonJS({
       var zero = 48;
       var nine = 57;
       var plus = 43;
-      var slash = 47;
+      var slash2 = 47;
       var littleOffset = 26;
       var numberOffset = 52;
       if (bigA <= charCode && charCode <= bigZ) {
@@ -22108,7 +22120,7 @@ var require_base64 = __commonJS({
       if (charCode == plus) {
         return 62;
       }
-      if (charCode == slash) {
+      if (charCode == slash2) {
         return 63;
       }
       return -1;
@@ -22221,16 +22233,16 @@ var require_util9 = __commonJS({
     }
     exports.urlGenerate = urlGenerate;
     function normalize(aPath) {
-      var path = aPath;
+      var path4 = aPath;
       var url = urlParse(aPath);
       if (url) {
         if (!url.path) {
           return aPath;
         }
-        path = url.path;
+        path4 = url.path;
       }
-      var isAbsolute2 = exports.isAbsolute(path);
-      var parts = path.split(/\/+/);
+      var isAbsolute2 = exports.isAbsolute(path4);
+      var parts = path4.split(/\/+/);
       for (var part, up = 0, i = parts.length - 1; i >= 0; i--) {
         part = parts[i];
         if (part === ".") {
@@ -22247,18 +22259,18 @@ var require_util9 = __commonJS({
           }
         }
       }
-      path = parts.join("/");
-      if (path === "") {
-        path = isAbsolute2 ? "/" : ".";
+      path4 = parts.join("/");
+      if (path4 === "") {
+        path4 = isAbsolute2 ? "/" : ".";
       }
       if (url) {
-        url.path = path;
+        url.path = path4;
         return urlGenerate(url);
       }
-      return path;
+      return path4;
     }
     exports.normalize = normalize;
-    function join7(aRoot, aPath) {
+    function join10(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -22290,11 +22302,11 @@ var require_util9 = __commonJS({
       }
       return joined;
     }
-    exports.join = join7;
+    exports.join = join10;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative3(aRoot, aPath) {
+    function relative6(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -22313,7 +22325,7 @@ var require_util9 = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    exports.relative = relative3;
+    exports.relative = relative6;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -22463,7 +22475,7 @@ var require_util9 = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join7(urlGenerate(parsed), sourceURL);
+        sourceURL = join10(urlGenerate(parsed), sourceURL);
       }
       return normalize(sourceURL);
     }
@@ -25057,8 +25069,8 @@ var require_printer = __commonJS({
       return this.accept(sexpr.path) + " " + params + hash;
     };
     PrintVisitor.prototype.PathExpression = function(id) {
-      var path = id.parts.join("/");
-      return (id.data ? "@" : "") + "PATH:" + path;
+      var path4 = id.parts.join("/");
+      return (id.data ? "@" : "") + "PATH:" + path4;
     };
     PrintVisitor.prototype.StringLiteral = function(string) {
       return '"' + string.value + '"';
@@ -25097,14 +25109,8459 @@ var require_lib = __commonJS({
     handlebars2.print = printer.print;
     module.exports = handlebars2;
     function extension(module2, filename) {
-      var fs3 = __require("fs");
-      var templateString = fs3.readFileSync(filename, "utf8");
+      var fs6 = __require("fs");
+      var templateString = fs6.readFileSync(filename, "utf8");
       module2.exports = handlebars2.compile(templateString);
     }
     if (typeof __require !== "undefined" && __require.extensions) {
       __require.extensions[".handlebars"] = extension;
       __require.extensions[".hbs"] = extension;
     }
+  }
+});
+
+// node_modules/@sindresorhus/merge-streams/index.js
+import { on, once } from "node:events";
+import { PassThrough as PassThroughStream, getDefaultHighWaterMark } from "node:stream";
+import { finished } from "node:stream/promises";
+function mergeStreams(streams) {
+  if (!Array.isArray(streams)) {
+    throw new TypeError(`Expected an array, got \`${typeof streams}\`.`);
+  }
+  for (const stream of streams) {
+    validateStream(stream);
+  }
+  const objectMode = streams.some(({ readableObjectMode }) => readableObjectMode);
+  const highWaterMark = getHighWaterMark(streams, objectMode);
+  const passThroughStream = new MergedStream({
+    objectMode,
+    writableHighWaterMark: highWaterMark,
+    readableHighWaterMark: highWaterMark
+  });
+  for (const stream of streams) {
+    passThroughStream.add(stream);
+  }
+  return passThroughStream;
+}
+var getHighWaterMark, MergedStream, onMergedStreamFinished, onMergedStreamEnd, onInputStreamsUnpipe, validateStream, endWhenStreamsDone, afterMergedStreamFinished, onInputStreamEnd, onInputStreamUnpipe, endStream, errorOrAbortStream, isAbortError, abortStream, errorStream, noop, updateMaxListeners, PASSTHROUGH_LISTENERS_COUNT, PASSTHROUGH_LISTENERS_PER_STREAM;
+var init_merge_streams = __esm({
+  "node_modules/@sindresorhus/merge-streams/index.js"() {
+    getHighWaterMark = (streams, objectMode) => {
+      if (streams.length === 0) {
+        return getDefaultHighWaterMark(objectMode);
+      }
+      const highWaterMarks = streams.filter(({ readableObjectMode }) => readableObjectMode === objectMode).map(({ readableHighWaterMark }) => readableHighWaterMark);
+      return Math.max(...highWaterMarks);
+    };
+    MergedStream = class extends PassThroughStream {
+      #streams = /* @__PURE__ */ new Set([]);
+      #ended = /* @__PURE__ */ new Set([]);
+      #aborted = /* @__PURE__ */ new Set([]);
+      #onFinished;
+      #unpipeEvent = /* @__PURE__ */ Symbol("unpipe");
+      #streamPromises = /* @__PURE__ */ new WeakMap();
+      add(stream) {
+        validateStream(stream);
+        if (this.#streams.has(stream)) {
+          return;
+        }
+        this.#streams.add(stream);
+        this.#onFinished ??= onMergedStreamFinished(this, this.#streams, this.#unpipeEvent);
+        const streamPromise = endWhenStreamsDone({
+          passThroughStream: this,
+          stream,
+          streams: this.#streams,
+          ended: this.#ended,
+          aborted: this.#aborted,
+          onFinished: this.#onFinished,
+          unpipeEvent: this.#unpipeEvent
+        });
+        this.#streamPromises.set(stream, streamPromise);
+        stream.pipe(this, { end: false });
+      }
+      async remove(stream) {
+        validateStream(stream);
+        if (!this.#streams.has(stream)) {
+          return false;
+        }
+        const streamPromise = this.#streamPromises.get(stream);
+        if (streamPromise === void 0) {
+          return false;
+        }
+        this.#streamPromises.delete(stream);
+        stream.unpipe(this);
+        await streamPromise;
+        return true;
+      }
+    };
+    onMergedStreamFinished = async (passThroughStream, streams, unpipeEvent) => {
+      updateMaxListeners(passThroughStream, PASSTHROUGH_LISTENERS_COUNT);
+      const controller = new AbortController();
+      try {
+        await Promise.race([
+          onMergedStreamEnd(passThroughStream, controller),
+          onInputStreamsUnpipe(passThroughStream, streams, unpipeEvent, controller)
+        ]);
+      } finally {
+        controller.abort();
+        updateMaxListeners(passThroughStream, -PASSTHROUGH_LISTENERS_COUNT);
+      }
+    };
+    onMergedStreamEnd = async (passThroughStream, { signal }) => {
+      try {
+        await finished(passThroughStream, { signal, cleanup: true });
+      } catch (error2) {
+        errorOrAbortStream(passThroughStream, error2);
+        throw error2;
+      }
+    };
+    onInputStreamsUnpipe = async (passThroughStream, streams, unpipeEvent, { signal }) => {
+      for await (const [unpipedStream] of on(passThroughStream, "unpipe", { signal })) {
+        if (streams.has(unpipedStream)) {
+          unpipedStream.emit(unpipeEvent);
+        }
+      }
+    };
+    validateStream = (stream) => {
+      if (typeof stream?.pipe !== "function") {
+        throw new TypeError(`Expected a readable stream, got: \`${typeof stream}\`.`);
+      }
+    };
+    endWhenStreamsDone = async ({ passThroughStream, stream, streams, ended, aborted, onFinished, unpipeEvent }) => {
+      updateMaxListeners(passThroughStream, PASSTHROUGH_LISTENERS_PER_STREAM);
+      const controller = new AbortController();
+      try {
+        await Promise.race([
+          afterMergedStreamFinished(onFinished, stream, controller),
+          onInputStreamEnd({
+            passThroughStream,
+            stream,
+            streams,
+            ended,
+            aborted,
+            controller
+          }),
+          onInputStreamUnpipe({
+            stream,
+            streams,
+            ended,
+            aborted,
+            unpipeEvent,
+            controller
+          })
+        ]);
+      } finally {
+        controller.abort();
+        updateMaxListeners(passThroughStream, -PASSTHROUGH_LISTENERS_PER_STREAM);
+      }
+      if (streams.size > 0 && streams.size === ended.size + aborted.size) {
+        if (ended.size === 0 && aborted.size > 0) {
+          abortStream(passThroughStream);
+        } else {
+          endStream(passThroughStream);
+        }
+      }
+    };
+    afterMergedStreamFinished = async (onFinished, stream, { signal }) => {
+      try {
+        await onFinished;
+        if (!signal.aborted) {
+          abortStream(stream);
+        }
+      } catch (error2) {
+        if (!signal.aborted) {
+          errorOrAbortStream(stream, error2);
+        }
+      }
+    };
+    onInputStreamEnd = async ({ passThroughStream, stream, streams, ended, aborted, controller: { signal } }) => {
+      try {
+        await finished(stream, {
+          signal,
+          cleanup: true,
+          readable: true,
+          writable: false
+        });
+        if (streams.has(stream)) {
+          ended.add(stream);
+        }
+      } catch (error2) {
+        if (signal.aborted || !streams.has(stream)) {
+          return;
+        }
+        if (isAbortError(error2)) {
+          aborted.add(stream);
+        } else {
+          errorStream(passThroughStream, error2);
+        }
+      }
+    };
+    onInputStreamUnpipe = async ({ stream, streams, ended, aborted, unpipeEvent, controller: { signal } }) => {
+      await once(stream, unpipeEvent, { signal });
+      if (!stream.readable) {
+        return once(signal, "abort", { signal });
+      }
+      streams.delete(stream);
+      ended.delete(stream);
+      aborted.delete(stream);
+    };
+    endStream = (stream) => {
+      if (stream.writable) {
+        stream.end();
+      }
+    };
+    errorOrAbortStream = (stream, error2) => {
+      if (isAbortError(error2)) {
+        abortStream(stream);
+      } else {
+        errorStream(stream, error2);
+      }
+    };
+    isAbortError = (error2) => error2?.code === "ERR_STREAM_PREMATURE_CLOSE";
+    abortStream = (stream) => {
+      if (stream.readable || stream.writable) {
+        stream.destroy();
+      }
+    };
+    errorStream = (stream, error2) => {
+      if (!stream.destroyed) {
+        stream.once("error", noop);
+        stream.destroy(error2);
+      }
+    };
+    noop = () => {
+    };
+    updateMaxListeners = (passThroughStream, increment) => {
+      const maxListeners = passThroughStream.getMaxListeners();
+      if (maxListeners !== 0 && maxListeners !== Number.POSITIVE_INFINITY) {
+        passThroughStream.setMaxListeners(maxListeners + increment);
+      }
+    };
+    PASSTHROUGH_LISTENERS_COUNT = 2;
+    PASSTHROUGH_LISTENERS_PER_STREAM = 1;
+  }
+});
+
+// node_modules/fast-glob/out/utils/array.js
+var require_array = __commonJS({
+  "node_modules/fast-glob/out/utils/array.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.splitWhen = exports.flatten = void 0;
+    function flatten(items) {
+      return items.reduce((collection, item) => [].concat(collection, item), []);
+    }
+    exports.flatten = flatten;
+    function splitWhen(items, predicate) {
+      const result = [[]];
+      let groupIndex = 0;
+      for (const item of items) {
+        if (predicate(item)) {
+          groupIndex++;
+          result[groupIndex] = [];
+        } else {
+          result[groupIndex].push(item);
+        }
+      }
+      return result;
+    }
+    exports.splitWhen = splitWhen;
+  }
+});
+
+// node_modules/fast-glob/out/utils/errno.js
+var require_errno = __commonJS({
+  "node_modules/fast-glob/out/utils/errno.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.isEnoentCodeError = void 0;
+    function isEnoentCodeError(error2) {
+      return error2.code === "ENOENT";
+    }
+    exports.isEnoentCodeError = isEnoentCodeError;
+  }
+});
+
+// node_modules/fast-glob/out/utils/fs.js
+var require_fs = __commonJS({
+  "node_modules/fast-glob/out/utils/fs.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.createDirentFromStats = void 0;
+    var DirentFromStats = class {
+      constructor(name, stats) {
+        this.name = name;
+        this.isBlockDevice = stats.isBlockDevice.bind(stats);
+        this.isCharacterDevice = stats.isCharacterDevice.bind(stats);
+        this.isDirectory = stats.isDirectory.bind(stats);
+        this.isFIFO = stats.isFIFO.bind(stats);
+        this.isFile = stats.isFile.bind(stats);
+        this.isSocket = stats.isSocket.bind(stats);
+        this.isSymbolicLink = stats.isSymbolicLink.bind(stats);
+      }
+    };
+    function createDirentFromStats(name, stats) {
+      return new DirentFromStats(name, stats);
+    }
+    exports.createDirentFromStats = createDirentFromStats;
+  }
+});
+
+// node_modules/fast-glob/out/utils/path.js
+var require_path = __commonJS({
+  "node_modules/fast-glob/out/utils/path.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
+    var os6 = __require("os");
+    var path4 = __require("path");
+    var IS_WINDOWS_PLATFORM = os6.platform() === "win32";
+    var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
+    var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
+    var WINDOWS_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()[\]{}]|^!|[!+@](?=\())/g;
+    var DOS_DEVICE_PATH_RE = /^\\\\([.?])/;
+    var WINDOWS_BACKSLASHES_RE = /\\(?![!()+@[\]{}])/g;
+    function unixify(filepath) {
+      return filepath.replace(/\\/g, "/");
+    }
+    exports.unixify = unixify;
+    function makeAbsolute(cwd, filepath) {
+      return path4.resolve(cwd, filepath);
+    }
+    exports.makeAbsolute = makeAbsolute;
+    function removeLeadingDotSegment(entry) {
+      if (entry.charAt(0) === ".") {
+        const secondCharactery = entry.charAt(1);
+        if (secondCharactery === "/" || secondCharactery === "\\") {
+          return entry.slice(LEADING_DOT_SEGMENT_CHARACTERS_COUNT);
+        }
+      }
+      return entry;
+    }
+    exports.removeLeadingDotSegment = removeLeadingDotSegment;
+    exports.escape = IS_WINDOWS_PLATFORM ? escapeWindowsPath : escapePosixPath;
+    function escapeWindowsPath(pattern) {
+      return pattern.replace(WINDOWS_UNESCAPED_GLOB_SYMBOLS_RE, "\\$2");
+    }
+    exports.escapeWindowsPath = escapeWindowsPath;
+    function escapePosixPath(pattern) {
+      return pattern.replace(POSIX_UNESCAPED_GLOB_SYMBOLS_RE, "\\$2");
+    }
+    exports.escapePosixPath = escapePosixPath;
+    exports.convertPathToPattern = IS_WINDOWS_PLATFORM ? convertWindowsPathToPattern : convertPosixPathToPattern;
+    function convertWindowsPathToPattern(filepath) {
+      return escapeWindowsPath(filepath).replace(DOS_DEVICE_PATH_RE, "//$1").replace(WINDOWS_BACKSLASHES_RE, "/");
+    }
+    exports.convertWindowsPathToPattern = convertWindowsPathToPattern;
+    function convertPosixPathToPattern(filepath) {
+      return escapePosixPath(filepath);
+    }
+    exports.convertPosixPathToPattern = convertPosixPathToPattern;
+  }
+});
+
+// node_modules/is-extglob/index.js
+var require_is_extglob = __commonJS({
+  "node_modules/is-extglob/index.js"(exports, module) {
+    module.exports = function isExtglob(str) {
+      if (typeof str !== "string" || str === "") {
+        return false;
+      }
+      var match;
+      while (match = /(\\).|([@?!+*]\(.*\))/g.exec(str)) {
+        if (match[2]) return true;
+        str = str.slice(match.index + match[0].length);
+      }
+      return false;
+    };
+  }
+});
+
+// node_modules/is-glob/index.js
+var require_is_glob = __commonJS({
+  "node_modules/is-glob/index.js"(exports, module) {
+    var isExtglob = require_is_extglob();
+    var chars = { "{": "}", "(": ")", "[": "]" };
+    var strictCheck = function(str) {
+      if (str[0] === "!") {
+        return true;
+      }
+      var index = 0;
+      var pipeIndex = -2;
+      var closeSquareIndex = -2;
+      var closeCurlyIndex = -2;
+      var closeParenIndex = -2;
+      var backSlashIndex = -2;
+      while (index < str.length) {
+        if (str[index] === "*") {
+          return true;
+        }
+        if (str[index + 1] === "?" && /[\].+)]/.test(str[index])) {
+          return true;
+        }
+        if (closeSquareIndex !== -1 && str[index] === "[" && str[index + 1] !== "]") {
+          if (closeSquareIndex < index) {
+            closeSquareIndex = str.indexOf("]", index);
+          }
+          if (closeSquareIndex > index) {
+            if (backSlashIndex === -1 || backSlashIndex > closeSquareIndex) {
+              return true;
+            }
+            backSlashIndex = str.indexOf("\\", index);
+            if (backSlashIndex === -1 || backSlashIndex > closeSquareIndex) {
+              return true;
+            }
+          }
+        }
+        if (closeCurlyIndex !== -1 && str[index] === "{" && str[index + 1] !== "}") {
+          closeCurlyIndex = str.indexOf("}", index);
+          if (closeCurlyIndex > index) {
+            backSlashIndex = str.indexOf("\\", index);
+            if (backSlashIndex === -1 || backSlashIndex > closeCurlyIndex) {
+              return true;
+            }
+          }
+        }
+        if (closeParenIndex !== -1 && str[index] === "(" && str[index + 1] === "?" && /[:!=]/.test(str[index + 2]) && str[index + 3] !== ")") {
+          closeParenIndex = str.indexOf(")", index);
+          if (closeParenIndex > index) {
+            backSlashIndex = str.indexOf("\\", index);
+            if (backSlashIndex === -1 || backSlashIndex > closeParenIndex) {
+              return true;
+            }
+          }
+        }
+        if (pipeIndex !== -1 && str[index] === "(" && str[index + 1] !== "|") {
+          if (pipeIndex < index) {
+            pipeIndex = str.indexOf("|", index);
+          }
+          if (pipeIndex !== -1 && str[pipeIndex + 1] !== ")") {
+            closeParenIndex = str.indexOf(")", pipeIndex);
+            if (closeParenIndex > pipeIndex) {
+              backSlashIndex = str.indexOf("\\", pipeIndex);
+              if (backSlashIndex === -1 || backSlashIndex > closeParenIndex) {
+                return true;
+              }
+            }
+          }
+        }
+        if (str[index] === "\\") {
+          var open2 = str[index + 1];
+          index += 2;
+          var close = chars[open2];
+          if (close) {
+            var n = str.indexOf(close, index);
+            if (n !== -1) {
+              index = n + 1;
+            }
+          }
+          if (str[index] === "!") {
+            return true;
+          }
+        } else {
+          index++;
+        }
+      }
+      return false;
+    };
+    var relaxedCheck = function(str) {
+      if (str[0] === "!") {
+        return true;
+      }
+      var index = 0;
+      while (index < str.length) {
+        if (/[*?{}()[\]]/.test(str[index])) {
+          return true;
+        }
+        if (str[index] === "\\") {
+          var open2 = str[index + 1];
+          index += 2;
+          var close = chars[open2];
+          if (close) {
+            var n = str.indexOf(close, index);
+            if (n !== -1) {
+              index = n + 1;
+            }
+          }
+          if (str[index] === "!") {
+            return true;
+          }
+        } else {
+          index++;
+        }
+      }
+      return false;
+    };
+    module.exports = function isGlob(str, options) {
+      if (typeof str !== "string" || str === "") {
+        return false;
+      }
+      if (isExtglob(str)) {
+        return true;
+      }
+      var check = strictCheck;
+      if (options && options.strict === false) {
+        check = relaxedCheck;
+      }
+      return check(str);
+    };
+  }
+});
+
+// node_modules/glob-parent/index.js
+var require_glob_parent = __commonJS({
+  "node_modules/glob-parent/index.js"(exports, module) {
+    "use strict";
+    var isGlob = require_is_glob();
+    var pathPosixDirname = __require("path").posix.dirname;
+    var isWin32 = __require("os").platform() === "win32";
+    var slash2 = "/";
+    var backslash = /\\/g;
+    var enclosure = /[\{\[].*[\}\]]$/;
+    var globby2 = /(^|[^\\])([\{\[]|\([^\)]+$)/;
+    var escaped = /\\([\!\*\?\|\[\]\(\)\{\}])/g;
+    module.exports = function globParent(str, opts) {
+      var options = Object.assign({ flipBackslashes: true }, opts);
+      if (options.flipBackslashes && isWin32 && str.indexOf(slash2) < 0) {
+        str = str.replace(backslash, slash2);
+      }
+      if (enclosure.test(str)) {
+        str += slash2;
+      }
+      str += "a";
+      do {
+        str = pathPosixDirname(str);
+      } while (isGlob(str) || globby2.test(str));
+      return str.replace(escaped, "$1");
+    };
+  }
+});
+
+// node_modules/braces/lib/utils.js
+var require_utils3 = __commonJS({
+  "node_modules/braces/lib/utils.js"(exports) {
+    "use strict";
+    exports.isInteger = (num) => {
+      if (typeof num === "number") {
+        return Number.isInteger(num);
+      }
+      if (typeof num === "string" && num.trim() !== "") {
+        return Number.isInteger(Number(num));
+      }
+      return false;
+    };
+    exports.find = (node, type) => node.nodes.find((node2) => node2.type === type);
+    exports.exceedsLimit = (min, max, step = 1, limit) => {
+      if (limit === false) return false;
+      if (!exports.isInteger(min) || !exports.isInteger(max)) return false;
+      return (Number(max) - Number(min)) / Number(step) >= limit;
+    };
+    exports.escapeNode = (block, n = 0, type) => {
+      const node = block.nodes[n];
+      if (!node) return;
+      if (type && node.type === type || node.type === "open" || node.type === "close") {
+        if (node.escaped !== true) {
+          node.value = "\\" + node.value;
+          node.escaped = true;
+        }
+      }
+    };
+    exports.encloseBrace = (node) => {
+      if (node.type !== "brace") return false;
+      if (node.commas >> 0 + node.ranges >> 0 === 0) {
+        node.invalid = true;
+        return true;
+      }
+      return false;
+    };
+    exports.isInvalidBrace = (block) => {
+      if (block.type !== "brace") return false;
+      if (block.invalid === true || block.dollar) return true;
+      if (block.commas >> 0 + block.ranges >> 0 === 0) {
+        block.invalid = true;
+        return true;
+      }
+      if (block.open !== true || block.close !== true) {
+        block.invalid = true;
+        return true;
+      }
+      return false;
+    };
+    exports.isOpenOrClose = (node) => {
+      if (node.type === "open" || node.type === "close") {
+        return true;
+      }
+      return node.open === true || node.close === true;
+    };
+    exports.reduce = (nodes) => nodes.reduce((acc, node) => {
+      if (node.type === "text") acc.push(node.value);
+      if (node.type === "range") node.type = "text";
+      return acc;
+    }, []);
+    exports.flatten = (...args) => {
+      const result = [];
+      const flat = (arr) => {
+        for (let i = 0; i < arr.length; i++) {
+          const ele = arr[i];
+          if (Array.isArray(ele)) {
+            flat(ele);
+            continue;
+          }
+          if (ele !== void 0) {
+            result.push(ele);
+          }
+        }
+        return result;
+      };
+      flat(args);
+      return result;
+    };
+  }
+});
+
+// node_modules/braces/lib/stringify.js
+var require_stringify = __commonJS({
+  "node_modules/braces/lib/stringify.js"(exports, module) {
+    "use strict";
+    var utils = require_utils3();
+    module.exports = (ast, options = {}) => {
+      const stringify = (node, parent = {}) => {
+        const invalidBlock = options.escapeInvalid && utils.isInvalidBrace(parent);
+        const invalidNode = node.invalid === true && options.escapeInvalid === true;
+        let output = "";
+        if (node.value) {
+          if ((invalidBlock || invalidNode) && utils.isOpenOrClose(node)) {
+            return "\\" + node.value;
+          }
+          return node.value;
+        }
+        if (node.value) {
+          return node.value;
+        }
+        if (node.nodes) {
+          for (const child of node.nodes) {
+            output += stringify(child);
+          }
+        }
+        return output;
+      };
+      return stringify(ast);
+    };
+  }
+});
+
+// node_modules/is-number/index.js
+var require_is_number = __commonJS({
+  "node_modules/is-number/index.js"(exports, module) {
+    "use strict";
+    module.exports = function(num) {
+      if (typeof num === "number") {
+        return num - num === 0;
+      }
+      if (typeof num === "string" && num.trim() !== "") {
+        return Number.isFinite ? Number.isFinite(+num) : isFinite(+num);
+      }
+      return false;
+    };
+  }
+});
+
+// node_modules/to-regex-range/index.js
+var require_to_regex_range = __commonJS({
+  "node_modules/to-regex-range/index.js"(exports, module) {
+    "use strict";
+    var isNumber = require_is_number();
+    var toRegexRange = (min, max, options) => {
+      if (isNumber(min) === false) {
+        throw new TypeError("toRegexRange: expected the first argument to be a number");
+      }
+      if (max === void 0 || min === max) {
+        return String(min);
+      }
+      if (isNumber(max) === false) {
+        throw new TypeError("toRegexRange: expected the second argument to be a number.");
+      }
+      let opts = { relaxZeros: true, ...options };
+      if (typeof opts.strictZeros === "boolean") {
+        opts.relaxZeros = opts.strictZeros === false;
+      }
+      let relax = String(opts.relaxZeros);
+      let shorthand = String(opts.shorthand);
+      let capture = String(opts.capture);
+      let wrap = String(opts.wrap);
+      let cacheKey = min + ":" + max + "=" + relax + shorthand + capture + wrap;
+      if (toRegexRange.cache.hasOwnProperty(cacheKey)) {
+        return toRegexRange.cache[cacheKey].result;
+      }
+      let a = Math.min(min, max);
+      let b = Math.max(min, max);
+      if (Math.abs(a - b) === 1) {
+        let result = min + "|" + max;
+        if (opts.capture) {
+          return `(${result})`;
+        }
+        if (opts.wrap === false) {
+          return result;
+        }
+        return `(?:${result})`;
+      }
+      let isPadded = hasPadding(min) || hasPadding(max);
+      let state = { min, max, a, b };
+      let positives = [];
+      let negatives = [];
+      if (isPadded) {
+        state.isPadded = isPadded;
+        state.maxLen = String(state.max).length;
+      }
+      if (a < 0) {
+        let newMin = b < 0 ? Math.abs(b) : 1;
+        negatives = splitToPatterns(newMin, Math.abs(a), state, opts);
+        a = state.a = 0;
+      }
+      if (b >= 0) {
+        positives = splitToPatterns(a, b, state, opts);
+      }
+      state.negatives = negatives;
+      state.positives = positives;
+      state.result = collatePatterns(negatives, positives, opts);
+      if (opts.capture === true) {
+        state.result = `(${state.result})`;
+      } else if (opts.wrap !== false && positives.length + negatives.length > 1) {
+        state.result = `(?:${state.result})`;
+      }
+      toRegexRange.cache[cacheKey] = state;
+      return state.result;
+    };
+    function collatePatterns(neg, pos, options) {
+      let onlyNegative = filterPatterns(neg, pos, "-", false, options) || [];
+      let onlyPositive = filterPatterns(pos, neg, "", false, options) || [];
+      let intersected = filterPatterns(neg, pos, "-?", true, options) || [];
+      let subpatterns = onlyNegative.concat(intersected).concat(onlyPositive);
+      return subpatterns.join("|");
+    }
+    function splitToRanges(min, max) {
+      let nines = 1;
+      let zeros = 1;
+      let stop = countNines(min, nines);
+      let stops = /* @__PURE__ */ new Set([max]);
+      while (min <= stop && stop <= max) {
+        stops.add(stop);
+        nines += 1;
+        stop = countNines(min, nines);
+      }
+      stop = countZeros(max + 1, zeros) - 1;
+      while (min < stop && stop <= max) {
+        stops.add(stop);
+        zeros += 1;
+        stop = countZeros(max + 1, zeros) - 1;
+      }
+      stops = [...stops];
+      stops.sort(compare);
+      return stops;
+    }
+    function rangeToPattern(start, stop, options) {
+      if (start === stop) {
+        return { pattern: start, count: [], digits: 0 };
+      }
+      let zipped = zip(start, stop);
+      let digits = zipped.length;
+      let pattern = "";
+      let count = 0;
+      for (let i = 0; i < digits; i++) {
+        let [startDigit, stopDigit] = zipped[i];
+        if (startDigit === stopDigit) {
+          pattern += startDigit;
+        } else if (startDigit !== "0" || stopDigit !== "9") {
+          pattern += toCharacterClass(startDigit, stopDigit, options);
+        } else {
+          count++;
+        }
+      }
+      if (count) {
+        pattern += options.shorthand === true ? "\\d" : "[0-9]";
+      }
+      return { pattern, count: [count], digits };
+    }
+    function splitToPatterns(min, max, tok, options) {
+      let ranges = splitToRanges(min, max);
+      let tokens = [];
+      let start = min;
+      let prev;
+      for (let i = 0; i < ranges.length; i++) {
+        let max2 = ranges[i];
+        let obj = rangeToPattern(String(start), String(max2), options);
+        let zeros = "";
+        if (!tok.isPadded && prev && prev.pattern === obj.pattern) {
+          if (prev.count.length > 1) {
+            prev.count.pop();
+          }
+          prev.count.push(obj.count[0]);
+          prev.string = prev.pattern + toQuantifier(prev.count);
+          start = max2 + 1;
+          continue;
+        }
+        if (tok.isPadded) {
+          zeros = padZeros(max2, tok, options);
+        }
+        obj.string = zeros + obj.pattern + toQuantifier(obj.count);
+        tokens.push(obj);
+        start = max2 + 1;
+        prev = obj;
+      }
+      return tokens;
+    }
+    function filterPatterns(arr, comparison, prefix, intersection, options) {
+      let result = [];
+      for (let ele of arr) {
+        let { string } = ele;
+        if (!intersection && !contains(comparison, "string", string)) {
+          result.push(prefix + string);
+        }
+        if (intersection && contains(comparison, "string", string)) {
+          result.push(prefix + string);
+        }
+      }
+      return result;
+    }
+    function zip(a, b) {
+      let arr = [];
+      for (let i = 0; i < a.length; i++) arr.push([a[i], b[i]]);
+      return arr;
+    }
+    function compare(a, b) {
+      return a > b ? 1 : b > a ? -1 : 0;
+    }
+    function contains(arr, key, val) {
+      return arr.some((ele) => ele[key] === val);
+    }
+    function countNines(min, len) {
+      return Number(String(min).slice(0, -len) + "9".repeat(len));
+    }
+    function countZeros(integer, zeros) {
+      return integer - integer % Math.pow(10, zeros);
+    }
+    function toQuantifier(digits) {
+      let [start = 0, stop = ""] = digits;
+      if (stop || start > 1) {
+        return `{${start + (stop ? "," + stop : "")}}`;
+      }
+      return "";
+    }
+    function toCharacterClass(a, b, options) {
+      return `[${a}${b - a === 1 ? "" : "-"}${b}]`;
+    }
+    function hasPadding(str) {
+      return /^-?(0+)\d/.test(str);
+    }
+    function padZeros(value, tok, options) {
+      if (!tok.isPadded) {
+        return value;
+      }
+      let diff = Math.abs(tok.maxLen - String(value).length);
+      let relax = options.relaxZeros !== false;
+      switch (diff) {
+        case 0:
+          return "";
+        case 1:
+          return relax ? "0?" : "0";
+        case 2:
+          return relax ? "0{0,2}" : "00";
+        default: {
+          return relax ? `0{0,${diff}}` : `0{${diff}}`;
+        }
+      }
+    }
+    toRegexRange.cache = {};
+    toRegexRange.clearCache = () => toRegexRange.cache = {};
+    module.exports = toRegexRange;
+  }
+});
+
+// node_modules/fill-range/index.js
+var require_fill_range = __commonJS({
+  "node_modules/fill-range/index.js"(exports, module) {
+    "use strict";
+    var util = __require("util");
+    var toRegexRange = require_to_regex_range();
+    var isObject3 = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    var transform = (toNumber) => {
+      return (value) => toNumber === true ? Number(value) : String(value);
+    };
+    var isValidValue = (value) => {
+      return typeof value === "number" || typeof value === "string" && value !== "";
+    };
+    var isNumber = (num) => Number.isInteger(+num);
+    var zeros = (input) => {
+      let value = `${input}`;
+      let index = -1;
+      if (value[0] === "-") value = value.slice(1);
+      if (value === "0") return false;
+      while (value[++index] === "0") ;
+      return index > 0;
+    };
+    var stringify = (start, end, options) => {
+      if (typeof start === "string" || typeof end === "string") {
+        return true;
+      }
+      return options.stringify === true;
+    };
+    var pad = (input, maxLength, toNumber) => {
+      if (maxLength > 0) {
+        let dash = input[0] === "-" ? "-" : "";
+        if (dash) input = input.slice(1);
+        input = dash + input.padStart(dash ? maxLength - 1 : maxLength, "0");
+      }
+      if (toNumber === false) {
+        return String(input);
+      }
+      return input;
+    };
+    var toMaxLen = (input, maxLength) => {
+      let negative = input[0] === "-" ? "-" : "";
+      if (negative) {
+        input = input.slice(1);
+        maxLength--;
+      }
+      while (input.length < maxLength) input = "0" + input;
+      return negative ? "-" + input : input;
+    };
+    var toSequence = (parts, options, maxLen) => {
+      parts.negatives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+      parts.positives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+      let prefix = options.capture ? "" : "?:";
+      let positives = "";
+      let negatives = "";
+      let result;
+      if (parts.positives.length) {
+        positives = parts.positives.map((v) => toMaxLen(String(v), maxLen)).join("|");
+      }
+      if (parts.negatives.length) {
+        negatives = `-(${prefix}${parts.negatives.map((v) => toMaxLen(String(v), maxLen)).join("|")})`;
+      }
+      if (positives && negatives) {
+        result = `${positives}|${negatives}`;
+      } else {
+        result = positives || negatives;
+      }
+      if (options.wrap) {
+        return `(${prefix}${result})`;
+      }
+      return result;
+    };
+    var toRange = (a, b, isNumbers, options) => {
+      if (isNumbers) {
+        return toRegexRange(a, b, { wrap: false, ...options });
+      }
+      let start = String.fromCharCode(a);
+      if (a === b) return start;
+      let stop = String.fromCharCode(b);
+      return `[${start}-${stop}]`;
+    };
+    var toRegex = (start, end, options) => {
+      if (Array.isArray(start)) {
+        let wrap = options.wrap === true;
+        let prefix = options.capture ? "" : "?:";
+        return wrap ? `(${prefix}${start.join("|")})` : start.join("|");
+      }
+      return toRegexRange(start, end, options);
+    };
+    var rangeError = (...args) => {
+      return new RangeError("Invalid range arguments: " + util.inspect(...args));
+    };
+    var invalidRange = (start, end, options) => {
+      if (options.strictRanges === true) throw rangeError([start, end]);
+      return [];
+    };
+    var invalidStep = (step, options) => {
+      if (options.strictRanges === true) {
+        throw new TypeError(`Expected step "${step}" to be a number`);
+      }
+      return [];
+    };
+    var fillNumbers = (start, end, step = 1, options = {}) => {
+      let a = Number(start);
+      let b = Number(end);
+      if (!Number.isInteger(a) || !Number.isInteger(b)) {
+        if (options.strictRanges === true) throw rangeError([start, end]);
+        return [];
+      }
+      if (a === 0) a = 0;
+      if (b === 0) b = 0;
+      let descending = a > b;
+      let startString = String(start);
+      let endString = String(end);
+      let stepString = String(step);
+      step = Math.max(Math.abs(step), 1);
+      let padded = zeros(startString) || zeros(endString) || zeros(stepString);
+      let maxLen = padded ? Math.max(startString.length, endString.length, stepString.length) : 0;
+      let toNumber = padded === false && stringify(start, end, options) === false;
+      let format = options.transform || transform(toNumber);
+      if (options.toRegex && step === 1) {
+        return toRange(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
+      }
+      let parts = { negatives: [], positives: [] };
+      let push = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
+      let range = [];
+      let index = 0;
+      while (descending ? a >= b : a <= b) {
+        if (options.toRegex === true && step > 1) {
+          push(a);
+        } else {
+          range.push(pad(format(a, index), maxLen, toNumber));
+        }
+        a = descending ? a - step : a + step;
+        index++;
+      }
+      if (options.toRegex === true) {
+        return step > 1 ? toSequence(parts, options, maxLen) : toRegex(range, null, { wrap: false, ...options });
+      }
+      return range;
+    };
+    var fillLetters = (start, end, step = 1, options = {}) => {
+      if (!isNumber(start) && start.length > 1 || !isNumber(end) && end.length > 1) {
+        return invalidRange(start, end, options);
+      }
+      let format = options.transform || ((val) => String.fromCharCode(val));
+      let a = `${start}`.charCodeAt(0);
+      let b = `${end}`.charCodeAt(0);
+      let descending = a > b;
+      let min = Math.min(a, b);
+      let max = Math.max(a, b);
+      if (options.toRegex && step === 1) {
+        return toRange(min, max, false, options);
+      }
+      let range = [];
+      let index = 0;
+      while (descending ? a >= b : a <= b) {
+        range.push(format(a, index));
+        a = descending ? a - step : a + step;
+        index++;
+      }
+      if (options.toRegex === true) {
+        return toRegex(range, null, { wrap: false, options });
+      }
+      return range;
+    };
+    var fill = (start, end, step, options = {}) => {
+      if (end == null && isValidValue(start)) {
+        return [start];
+      }
+      if (!isValidValue(start) || !isValidValue(end)) {
+        return invalidRange(start, end, options);
+      }
+      if (typeof step === "function") {
+        return fill(start, end, 1, { transform: step });
+      }
+      if (isObject3(step)) {
+        return fill(start, end, 0, step);
+      }
+      let opts = { ...options };
+      if (opts.capture === true) opts.wrap = true;
+      step = step || opts.step || 1;
+      if (!isNumber(step)) {
+        if (step != null && !isObject3(step)) return invalidStep(step, opts);
+        return fill(start, end, 1, step);
+      }
+      if (isNumber(start) && isNumber(end)) {
+        return fillNumbers(start, end, step, opts);
+      }
+      return fillLetters(start, end, Math.max(Math.abs(step), 1), opts);
+    };
+    module.exports = fill;
+  }
+});
+
+// node_modules/braces/lib/compile.js
+var require_compile = __commonJS({
+  "node_modules/braces/lib/compile.js"(exports, module) {
+    "use strict";
+    var fill = require_fill_range();
+    var utils = require_utils3();
+    var compile = (ast, options = {}) => {
+      const walk = (node, parent = {}) => {
+        const invalidBlock = utils.isInvalidBrace(parent);
+        const invalidNode = node.invalid === true && options.escapeInvalid === true;
+        const invalid = invalidBlock === true || invalidNode === true;
+        const prefix = options.escapeInvalid === true ? "\\" : "";
+        let output = "";
+        if (node.isOpen === true) {
+          return prefix + node.value;
+        }
+        if (node.isClose === true) {
+          console.log("node.isClose", prefix, node.value);
+          return prefix + node.value;
+        }
+        if (node.type === "open") {
+          return invalid ? prefix + node.value : "(";
+        }
+        if (node.type === "close") {
+          return invalid ? prefix + node.value : ")";
+        }
+        if (node.type === "comma") {
+          return node.prev.type === "comma" ? "" : invalid ? node.value : "|";
+        }
+        if (node.value) {
+          return node.value;
+        }
+        if (node.nodes && node.ranges > 0) {
+          const args = utils.reduce(node.nodes);
+          const range = fill(...args, { ...options, wrap: false, toRegex: true, strictZeros: true });
+          if (range.length !== 0) {
+            return args.length > 1 && range.length > 1 ? `(${range})` : range;
+          }
+        }
+        if (node.nodes) {
+          for (const child of node.nodes) {
+            output += walk(child, node);
+          }
+        }
+        return output;
+      };
+      return walk(ast);
+    };
+    module.exports = compile;
+  }
+});
+
+// node_modules/braces/lib/expand.js
+var require_expand = __commonJS({
+  "node_modules/braces/lib/expand.js"(exports, module) {
+    "use strict";
+    var fill = require_fill_range();
+    var stringify = require_stringify();
+    var utils = require_utils3();
+    var append = (queue = "", stash = "", enclose = false) => {
+      const result = [];
+      queue = [].concat(queue);
+      stash = [].concat(stash);
+      if (!stash.length) return queue;
+      if (!queue.length) {
+        return enclose ? utils.flatten(stash).map((ele) => `{${ele}}`) : stash;
+      }
+      for (const item of queue) {
+        if (Array.isArray(item)) {
+          for (const value of item) {
+            result.push(append(value, stash, enclose));
+          }
+        } else {
+          for (let ele of stash) {
+            if (enclose === true && typeof ele === "string") ele = `{${ele}}`;
+            result.push(Array.isArray(ele) ? append(item, ele, enclose) : item + ele);
+          }
+        }
+      }
+      return utils.flatten(result);
+    };
+    var expand2 = (ast, options = {}) => {
+      const rangeLimit = options.rangeLimit === void 0 ? 1e3 : options.rangeLimit;
+      const walk = (node, parent = {}) => {
+        node.queue = [];
+        let p = parent;
+        let q = parent.queue;
+        while (p.type !== "brace" && p.type !== "root" && p.parent) {
+          p = p.parent;
+          q = p.queue;
+        }
+        if (node.invalid || node.dollar) {
+          q.push(append(q.pop(), stringify(node, options)));
+          return;
+        }
+        if (node.type === "brace" && node.invalid !== true && node.nodes.length === 2) {
+          q.push(append(q.pop(), ["{}"]));
+          return;
+        }
+        if (node.nodes && node.ranges > 0) {
+          const args = utils.reduce(node.nodes);
+          if (utils.exceedsLimit(...args, options.step, rangeLimit)) {
+            throw new RangeError("expanded array length exceeds range limit. Use options.rangeLimit to increase or disable the limit.");
+          }
+          let range = fill(...args, options);
+          if (range.length === 0) {
+            range = stringify(node, options);
+          }
+          q.push(append(q.pop(), range));
+          node.nodes = [];
+          return;
+        }
+        const enclose = utils.encloseBrace(node);
+        let queue = node.queue;
+        let block = node;
+        while (block.type !== "brace" && block.type !== "root" && block.parent) {
+          block = block.parent;
+          queue = block.queue;
+        }
+        for (let i = 0; i < node.nodes.length; i++) {
+          const child = node.nodes[i];
+          if (child.type === "comma" && node.type === "brace") {
+            if (i === 1) queue.push("");
+            queue.push("");
+            continue;
+          }
+          if (child.type === "close") {
+            q.push(append(q.pop(), queue, enclose));
+            continue;
+          }
+          if (child.value && child.type !== "open") {
+            queue.push(append(queue.pop(), child.value));
+            continue;
+          }
+          if (child.nodes) {
+            walk(child, node);
+          }
+        }
+        return queue;
+      };
+      return utils.flatten(walk(ast));
+    };
+    module.exports = expand2;
+  }
+});
+
+// node_modules/braces/lib/constants.js
+var require_constants6 = __commonJS({
+  "node_modules/braces/lib/constants.js"(exports, module) {
+    "use strict";
+    module.exports = {
+      MAX_LENGTH: 1e4,
+      // Digits
+      CHAR_0: "0",
+      /* 0 */
+      CHAR_9: "9",
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: "A",
+      /* A */
+      CHAR_LOWERCASE_A: "a",
+      /* a */
+      CHAR_UPPERCASE_Z: "Z",
+      /* Z */
+      CHAR_LOWERCASE_Z: "z",
+      /* z */
+      CHAR_LEFT_PARENTHESES: "(",
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: ")",
+      /* ) */
+      CHAR_ASTERISK: "*",
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: "&",
+      /* & */
+      CHAR_AT: "@",
+      /* @ */
+      CHAR_BACKSLASH: "\\",
+      /* \ */
+      CHAR_BACKTICK: "`",
+      /* ` */
+      CHAR_CARRIAGE_RETURN: "\r",
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: "^",
+      /* ^ */
+      CHAR_COLON: ":",
+      /* : */
+      CHAR_COMMA: ",",
+      /* , */
+      CHAR_DOLLAR: "$",
+      /* . */
+      CHAR_DOT: ".",
+      /* . */
+      CHAR_DOUBLE_QUOTE: '"',
+      /* " */
+      CHAR_EQUAL: "=",
+      /* = */
+      CHAR_EXCLAMATION_MARK: "!",
+      /* ! */
+      CHAR_FORM_FEED: "\f",
+      /* \f */
+      CHAR_FORWARD_SLASH: "/",
+      /* / */
+      CHAR_HASH: "#",
+      /* # */
+      CHAR_HYPHEN_MINUS: "-",
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: "<",
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: "{",
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: "[",
+      /* [ */
+      CHAR_LINE_FEED: "\n",
+      /* \n */
+      CHAR_NO_BREAK_SPACE: "\xA0",
+      /* \u00A0 */
+      CHAR_PERCENT: "%",
+      /* % */
+      CHAR_PLUS: "+",
+      /* + */
+      CHAR_QUESTION_MARK: "?",
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: ">",
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: "}",
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: "]",
+      /* ] */
+      CHAR_SEMICOLON: ";",
+      /* ; */
+      CHAR_SINGLE_QUOTE: "'",
+      /* ' */
+      CHAR_SPACE: " ",
+      /*   */
+      CHAR_TAB: "	",
+      /* \t */
+      CHAR_UNDERSCORE: "_",
+      /* _ */
+      CHAR_VERTICAL_LINE: "|",
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: "\uFEFF"
+      /* \uFEFF */
+    };
+  }
+});
+
+// node_modules/braces/lib/parse.js
+var require_parse2 = __commonJS({
+  "node_modules/braces/lib/parse.js"(exports, module) {
+    "use strict";
+    var stringify = require_stringify();
+    var {
+      MAX_LENGTH,
+      CHAR_BACKSLASH,
+      /* \ */
+      CHAR_BACKTICK,
+      /* ` */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_RIGHT_SQUARE_BRACKET,
+      /* ] */
+      CHAR_DOUBLE_QUOTE,
+      /* " */
+      CHAR_SINGLE_QUOTE,
+      /* ' */
+      CHAR_NO_BREAK_SPACE,
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE
+    } = require_constants6();
+    var parse3 = (input, options = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      const opts = options || {};
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      if (input.length > max) {
+        throw new SyntaxError(`Input length (${input.length}), exceeds max characters (${max})`);
+      }
+      const ast = { type: "root", input, nodes: [] };
+      const stack = [ast];
+      let block = ast;
+      let prev = ast;
+      let brackets = 0;
+      const length = input.length;
+      let index = 0;
+      let depth = 0;
+      let value;
+      const advance = () => input[index++];
+      const push = (node) => {
+        if (node.type === "text" && prev.type === "dot") {
+          prev.type = "text";
+        }
+        if (prev && prev.type === "text" && node.type === "text") {
+          prev.value += node.value;
+          return;
+        }
+        block.nodes.push(node);
+        node.parent = block;
+        node.prev = prev;
+        prev = node;
+        return node;
+      };
+      push({ type: "bos" });
+      while (index < length) {
+        block = stack[stack.length - 1];
+        value = advance();
+        if (value === CHAR_ZERO_WIDTH_NOBREAK_SPACE || value === CHAR_NO_BREAK_SPACE) {
+          continue;
+        }
+        if (value === CHAR_BACKSLASH) {
+          push({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
+          continue;
+        }
+        if (value === CHAR_RIGHT_SQUARE_BRACKET) {
+          push({ type: "text", value: "\\" + value });
+          continue;
+        }
+        if (value === CHAR_LEFT_SQUARE_BRACKET) {
+          brackets++;
+          let next;
+          while (index < length && (next = advance())) {
+            value += next;
+            if (next === CHAR_LEFT_SQUARE_BRACKET) {
+              brackets++;
+              continue;
+            }
+            if (next === CHAR_BACKSLASH) {
+              value += advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              brackets--;
+              if (brackets === 0) {
+                break;
+              }
+            }
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === CHAR_LEFT_PARENTHESES) {
+          block = push({ type: "paren", nodes: [] });
+          stack.push(block);
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === CHAR_RIGHT_PARENTHESES) {
+          if (block.type !== "paren") {
+            push({ type: "text", value });
+            continue;
+          }
+          block = stack.pop();
+          push({ type: "text", value });
+          block = stack[stack.length - 1];
+          continue;
+        }
+        if (value === CHAR_DOUBLE_QUOTE || value === CHAR_SINGLE_QUOTE || value === CHAR_BACKTICK) {
+          const open2 = value;
+          let next;
+          if (options.keepQuotes !== true) {
+            value = "";
+          }
+          while (index < length && (next = advance())) {
+            if (next === CHAR_BACKSLASH) {
+              value += next + advance();
+              continue;
+            }
+            if (next === open2) {
+              if (options.keepQuotes === true) value += next;
+              break;
+            }
+            value += next;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === CHAR_LEFT_CURLY_BRACE) {
+          depth++;
+          const dollar = prev.value && prev.value.slice(-1) === "$" || block.dollar === true;
+          const brace = {
+            type: "brace",
+            open: true,
+            close: false,
+            dollar,
+            depth,
+            commas: 0,
+            ranges: 0,
+            nodes: []
+          };
+          block = push(brace);
+          stack.push(block);
+          push({ type: "open", value });
+          continue;
+        }
+        if (value === CHAR_RIGHT_CURLY_BRACE) {
+          if (block.type !== "brace") {
+            push({ type: "text", value });
+            continue;
+          }
+          const type = "close";
+          block = stack.pop();
+          block.close = true;
+          push({ type, value });
+          depth--;
+          block = stack[stack.length - 1];
+          continue;
+        }
+        if (value === CHAR_COMMA && depth > 0) {
+          if (block.ranges > 0) {
+            block.ranges = 0;
+            const open2 = block.nodes.shift();
+            block.nodes = [open2, { type: "text", value: stringify(block) }];
+          }
+          push({ type: "comma", value });
+          block.commas++;
+          continue;
+        }
+        if (value === CHAR_DOT && depth > 0 && block.commas === 0) {
+          const siblings = block.nodes;
+          if (depth === 0 || siblings.length === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+          if (prev.type === "dot") {
+            block.range = [];
+            prev.value += value;
+            prev.type = "range";
+            if (block.nodes.length !== 3 && block.nodes.length !== 5) {
+              block.invalid = true;
+              block.ranges = 0;
+              prev.type = "text";
+              continue;
+            }
+            block.ranges++;
+            block.args = [];
+            continue;
+          }
+          if (prev.type === "range") {
+            siblings.pop();
+            const before = siblings[siblings.length - 1];
+            before.value += prev.value + value;
+            prev = before;
+            block.ranges--;
+            continue;
+          }
+          push({ type: "dot", value });
+          continue;
+        }
+        push({ type: "text", value });
+      }
+      do {
+        block = stack.pop();
+        if (block.type !== "root") {
+          block.nodes.forEach((node) => {
+            if (!node.nodes) {
+              if (node.type === "open") node.isOpen = true;
+              if (node.type === "close") node.isClose = true;
+              if (!node.nodes) node.type = "text";
+              node.invalid = true;
+            }
+          });
+          const parent = stack[stack.length - 1];
+          const index2 = parent.nodes.indexOf(block);
+          parent.nodes.splice(index2, 1, ...block.nodes);
+        }
+      } while (stack.length > 0);
+      push({ type: "eos" });
+      return ast;
+    };
+    module.exports = parse3;
+  }
+});
+
+// node_modules/braces/index.js
+var require_braces = __commonJS({
+  "node_modules/braces/index.js"(exports, module) {
+    "use strict";
+    var stringify = require_stringify();
+    var compile = require_compile();
+    var expand2 = require_expand();
+    var parse3 = require_parse2();
+    var braces = (input, options = {}) => {
+      let output = [];
+      if (Array.isArray(input)) {
+        for (const pattern of input) {
+          const result = braces.create(pattern, options);
+          if (Array.isArray(result)) {
+            output.push(...result);
+          } else {
+            output.push(result);
+          }
+        }
+      } else {
+        output = [].concat(braces.create(input, options));
+      }
+      if (options && options.expand === true && options.nodupes === true) {
+        output = [...new Set(output)];
+      }
+      return output;
+    };
+    braces.parse = (input, options = {}) => parse3(input, options);
+    braces.stringify = (input, options = {}) => {
+      if (typeof input === "string") {
+        return stringify(braces.parse(input, options), options);
+      }
+      return stringify(input, options);
+    };
+    braces.compile = (input, options = {}) => {
+      if (typeof input === "string") {
+        input = braces.parse(input, options);
+      }
+      return compile(input, options);
+    };
+    braces.expand = (input, options = {}) => {
+      if (typeof input === "string") {
+        input = braces.parse(input, options);
+      }
+      let result = expand2(input, options);
+      if (options.noempty === true) {
+        result = result.filter(Boolean);
+      }
+      if (options.nodupes === true) {
+        result = [...new Set(result)];
+      }
+      return result;
+    };
+    braces.create = (input, options = {}) => {
+      if (input === "" || input.length < 3) {
+        return [input];
+      }
+      return options.expand !== true ? braces.compile(input, options) : braces.expand(input, options);
+    };
+    module.exports = braces;
+  }
+});
+
+// node_modules/picomatch/lib/constants.js
+var require_constants7 = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
+    "use strict";
+    var path4 = __require("path");
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      SEP: path4.sep,
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils4 = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports) {
+    "use strict";
+    var path4 = __require("path");
+    var win32 = process.platform === "win32";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants7();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
+    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
+    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports.removeBackslashes = (str) => {
+      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.supportsLookbehinds = () => {
+      const segs = process.version.slice(1).split(".").map(Number);
+      if (segs.length === 3 && segs[0] >= 9 || segs[0] === 8 && segs[1] >= 10) {
+        return true;
+      }
+      return false;
+    };
+    exports.isWindows = (options) => {
+      if (options && typeof options.windows === "boolean") {
+        return options.windows;
+      }
+      return win32 === true || path4.sep === "\\";
+    };
+    exports.escapeLast = (input, char, lastIdx) => {
+      const idx = input.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input;
+      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
+      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+    };
+    exports.removePrefix = (input, state = {}) => {
+      let output = input;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state.prefix = "./";
+      }
+      return output;
+    };
+    exports.wrapOutput = (input, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input})${append}`;
+      if (state.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils4();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants7();
+    var isPathSeparator = (code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan = (input, options) => {
+      const opts = options || {};
+      const length = input.length - 1;
+      const scanToEnd = opts.parts === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str = input;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished2 = false;
+      let braces = 0;
+      let prev;
+      let code;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index >= length;
+      const peek = () => str.charCodeAt(index + 1);
+      const advance = () => {
+        prev = code;
+        return str.charCodeAt(++index);
+      };
+      while (index < length) {
+        code = advance();
+        let next;
+        if (code === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished2 = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished2 = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished2 = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished2 === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished2 = true;
+            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  code = advance();
+                  continue;
+                }
+                if (code === CHAR_RIGHT_PARENTHESES) {
+                  isGlob = token.isGlob = true;
+                  finished2 = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished2 = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished2 = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished2 = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_LEFT_PARENTHESES) {
+                backslashes = token.backslashes = true;
+                code = advance();
+                continue;
+              }
+              if (code === CHAR_RIGHT_PARENTHESES) {
+                finished2 = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished2 = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str;
+      let prefix = "";
+      let glob = "";
+      if (start > 0) {
+        prefix = str.slice(0, start);
+        str = str.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str.slice(0, lastIndex);
+        glob = str.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob = str;
+      } else {
+        base = str;
+      }
+      if (base && base !== "" && base !== "/" && base !== str) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input,
+        start,
+        base,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n = prevIndex ? prevIndex + 1 : start;
+          const i = slashes[idx];
+          const value = input.slice(n, i);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (idx !== 0 || value !== "") {
+            parts.push(value);
+          }
+          prevIndex = i;
+        }
+        if (prevIndex && prevIndex + 1 < input.length) {
+          const value = input.slice(prevIndex + 1);
+          parts.push(value);
+          if (opts.tokens) {
+            tokens[tokens.length - 1].value = value;
+            depth(tokens[tokens.length - 1]);
+            state.maxDepth += tokens[tokens.length - 1].depth;
+          }
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module.exports = scan;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse3 = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants3 = require_constants7();
+    var utils = require_utils4();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants3;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value = "";
+      let escaped = false;
+      for (const ch of input) {
+        if (escaped === true) {
+          value += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value);
+              value = "";
+              continue;
+            }
+          }
+        }
+        value += ch;
+      }
+      parts.push(value);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+          value = value.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value)) {
+        return;
+      }
+      return value.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i = 0; i < values.length; i++) {
+        for (let j = i + 1; j < values.length; j++) {
+          const a = values[i];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
+      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i = 1; i < pattern.length; i++) {
+        const ch = pattern[i];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i !== pattern.length - 1) {
+              return;
+            }
+            return {
+              type: pattern[0],
+              body: pattern.slice(2, i),
+              end: i
+            };
+          }
+        }
+      }
+    };
+    var getStarExtglobSequenceOutput = (pattern) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var repeatedExtglobRecursion = (pattern) => {
+      let depth = 0;
+      let value = pattern.trim();
+      let match = parseRepeatedExtglob(value);
+      while (match) {
+        depth++;
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      for (const branch of branches) {
+        const safeOutput = getStarExtglobSequenceOutput(branch);
+        if (safeOutput) {
+          return { risky: true, safeOutput };
+        }
+        if (repeatedExtglobRecursion(branch) > max) {
+          return { risky: true };
+        }
+      }
+      return { risky: false };
+    };
+    var parse3 = (input, options) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input = REPLACEMENTS[input] || input;
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const win32 = utils.isWindows(options);
+      const PLATFORM_CHARS = constants3.globChars(win32);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input = utils.removePrefix(input, state);
+      len = input.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input[state.index + n];
+      const advance = state.advance = () => input[++state.index] || "";
+      const remaining = () => input.slice(state.index + 1);
+      const consume = (value2 = "", num = 0) => {
+        state.consumed += value2;
+        state.index += num;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate = () => {
+        let count = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count++;
+        }
+        if (count % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.value += tok.value;
+          prev.output = (prev.output || "") + tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value2) => {
+        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        token.startIndex = state.index;
+        token.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token.open;
+        increment("parens");
+        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        const literal = input.slice(token.startIndex, state.index + 1);
+        const body = input.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
+          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+            tokens[i].value = "";
+            tokens[i].output = "";
+            delete tokens[i].suffix;
+          }
+          state.output = token.output + open2.output;
+          state.backtrack = true;
+          push({ type: "paren", extglob: true, value, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse3(rest, { ...options, fastpaths: false }).output;
+            output = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push({ type: "paren", extglob: true, value, output });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+        let backslashes = false;
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output === input && opts.contains === true) {
+          state.output = input;
+          return state;
+        }
+        state.output = utils.wrapOutput(output, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance();
+          } else {
+            value += advance();
+          }
+          if (state.brackets === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment("parens");
+          push({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment("brackets");
+          }
+          push({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open2 = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open2);
+          push(open2);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push({ type: "text", value, output: value });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i = arr.length - 1; i >= 0; i--) {
+              tokens.pop();
+              if (arr[i].type === "brace") {
+                break;
+              }
+              if (arr[i].type !== "dots") {
+                range.unshift(arr[i].value);
+              }
+            }
+            output = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push({ type: "brace", value, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push({ type: "comma", value, output });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value;
+            if (next === "<" && !utils.supportsLookbehinds()) {
+              throw new Error("Node.js v10 or higher is required for regex lookbehinds");
+            }
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value}`;
+            }
+            push({ type: "text", value, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push({ type: "plus", value });
+            continue;
+          }
+          push({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && eos()) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value;
+          push(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse3.fastpaths = (input, options) => {
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      input = REPLACEMENTS[input] || input;
+      const win32 = utils.isWindows(options);
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants3.globChars(win32);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str) => {
+        switch (str) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output = utils.removePrefix(input, state);
+      let source = create(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse3;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var path4 = __require("path");
+    var scan = require_scan();
+    var parse3 = require_parse3();
+    var utils = require_utils4();
+    var constants3 = require_constants7();
+    var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input) => picomatch(input, options, returnState));
+        const arrayMatcher = (str) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState = isObject3(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix = utils.isWindows(options);
+      const regex = isState ? picomatch.compileRe(glob, options) : picomatch.makeRe(glob, options, false, true);
+      const state = regex.state;
+      delete regex.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input, returnObject = false) => {
+        const { isMatch, match, output } = picomatch.test(input, regex, options, { glob, posix });
+        const result = { glob, state, regex, posix, input, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch.test = (input, regex, options, { glob, posix } = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input === glob;
+      let output = match && format ? format(input) : input;
+      if (match === false) {
+        output = format ? format(input) : input;
+        match = output === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch.matchBase(input, regex, options, posix);
+        } else {
+          match = regex.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
+      const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
+      return regex.test(path4.basename(input));
+    };
+    picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
+    picomatch.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options));
+      return parse3(pattern, { ...options, fastpaths: false });
+    };
+    picomatch.scan = (input, options) => scan(input, options);
+    picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex = picomatch.toRegex(source, options);
+      if (returnState === true) {
+        regex.state = state;
+      }
+      return regex;
+    };
+    picomatch.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+      if (!input || typeof input !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
+        parsed.output = parse3.fastpaths(input, options);
+      }
+      if (!parsed.output) {
+        parsed = parse3(input, options);
+      }
+      return picomatch.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err) {
+        if (options && options.debug === true) throw err;
+        return /$^/;
+      }
+    };
+    picomatch.constants = constants3;
+    module.exports = picomatch;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports, module) {
+    "use strict";
+    module.exports = require_picomatch();
+  }
+});
+
+// node_modules/micromatch/index.js
+var require_micromatch = __commonJS({
+  "node_modules/micromatch/index.js"(exports, module) {
+    "use strict";
+    var util = __require("util");
+    var braces = require_braces();
+    var picomatch = require_picomatch2();
+    var utils = require_utils4();
+    var isEmptyString = (v) => v === "" || v === "./";
+    var hasBraces = (v) => {
+      const index = v.indexOf("{");
+      return index > -1 && v.indexOf("}", index) > -1;
+    };
+    var micromatch2 = (list, patterns, options) => {
+      patterns = [].concat(patterns);
+      list = [].concat(list);
+      let omit2 = /* @__PURE__ */ new Set();
+      let keep = /* @__PURE__ */ new Set();
+      let items = /* @__PURE__ */ new Set();
+      let negatives = 0;
+      let onResult = (state) => {
+        items.add(state.output);
+        if (options && options.onResult) {
+          options.onResult(state);
+        }
+      };
+      for (let i = 0; i < patterns.length; i++) {
+        let isMatch = picomatch(String(patterns[i]), { ...options, onResult }, true);
+        let negated = isMatch.state.negated || isMatch.state.negatedExtglob;
+        if (negated) negatives++;
+        for (let item of list) {
+          let matched = isMatch(item, true);
+          let match = negated ? !matched.isMatch : matched.isMatch;
+          if (!match) continue;
+          if (negated) {
+            omit2.add(matched.output);
+          } else {
+            omit2.delete(matched.output);
+            keep.add(matched.output);
+          }
+        }
+      }
+      let result = negatives === patterns.length ? [...items] : [...keep];
+      let matches = result.filter((item) => !omit2.has(item));
+      if (options && matches.length === 0) {
+        if (options.failglob === true) {
+          throw new Error(`No matches found for "${patterns.join(", ")}"`);
+        }
+        if (options.nonull === true || options.nullglob === true) {
+          return options.unescape ? patterns.map((p) => p.replace(/\\/g, "")) : patterns;
+        }
+      }
+      return matches;
+    };
+    micromatch2.match = micromatch2;
+    micromatch2.matcher = (pattern, options) => picomatch(pattern, options);
+    micromatch2.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
+    micromatch2.any = micromatch2.isMatch;
+    micromatch2.not = (list, patterns, options = {}) => {
+      patterns = [].concat(patterns).map(String);
+      let result = /* @__PURE__ */ new Set();
+      let items = [];
+      let onResult = (state) => {
+        if (options.onResult) options.onResult(state);
+        items.push(state.output);
+      };
+      let matches = new Set(micromatch2(list, patterns, { ...options, onResult }));
+      for (let item of items) {
+        if (!matches.has(item)) {
+          result.add(item);
+        }
+      }
+      return [...result];
+    };
+    micromatch2.contains = (str, pattern, options) => {
+      if (typeof str !== "string") {
+        throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
+      }
+      if (Array.isArray(pattern)) {
+        return pattern.some((p) => micromatch2.contains(str, p, options));
+      }
+      if (typeof pattern === "string") {
+        if (isEmptyString(str) || isEmptyString(pattern)) {
+          return false;
+        }
+        if (str.includes(pattern) || str.startsWith("./") && str.slice(2).includes(pattern)) {
+          return true;
+        }
+      }
+      return micromatch2.isMatch(str, pattern, { ...options, contains: true });
+    };
+    micromatch2.matchKeys = (obj, patterns, options) => {
+      if (!utils.isObject(obj)) {
+        throw new TypeError("Expected the first argument to be an object");
+      }
+      let keys = micromatch2(Object.keys(obj), patterns, options);
+      let res = {};
+      for (let key of keys) res[key] = obj[key];
+      return res;
+    };
+    micromatch2.some = (list, patterns, options) => {
+      let items = [].concat(list);
+      for (let pattern of [].concat(patterns)) {
+        let isMatch = picomatch(String(pattern), options);
+        if (items.some((item) => isMatch(item))) {
+          return true;
+        }
+      }
+      return false;
+    };
+    micromatch2.every = (list, patterns, options) => {
+      let items = [].concat(list);
+      for (let pattern of [].concat(patterns)) {
+        let isMatch = picomatch(String(pattern), options);
+        if (!items.every((item) => isMatch(item))) {
+          return false;
+        }
+      }
+      return true;
+    };
+    micromatch2.all = (str, patterns, options) => {
+      if (typeof str !== "string") {
+        throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
+      }
+      return [].concat(patterns).every((p) => picomatch(p, options)(str));
+    };
+    micromatch2.capture = (glob, input, options) => {
+      let posix = utils.isWindows(options);
+      let regex = picomatch.makeRe(String(glob), { ...options, capture: true });
+      let match = regex.exec(posix ? utils.toPosixSlashes(input) : input);
+      if (match) {
+        return match.slice(1).map((v) => v === void 0 ? "" : v);
+      }
+    };
+    micromatch2.makeRe = (...args) => picomatch.makeRe(...args);
+    micromatch2.scan = (...args) => picomatch.scan(...args);
+    micromatch2.parse = (patterns, options) => {
+      let res = [];
+      for (let pattern of [].concat(patterns || [])) {
+        for (let str of braces(String(pattern), options)) {
+          res.push(picomatch.parse(str, options));
+        }
+      }
+      return res;
+    };
+    micromatch2.braces = (pattern, options) => {
+      if (typeof pattern !== "string") throw new TypeError("Expected a string");
+      if (options && options.nobrace === true || !hasBraces(pattern)) {
+        return [pattern];
+      }
+      return braces(pattern, options);
+    };
+    micromatch2.braceExpand = (pattern, options) => {
+      if (typeof pattern !== "string") throw new TypeError("Expected a string");
+      return micromatch2.braces(pattern, { ...options, expand: true });
+    };
+    micromatch2.hasBraces = hasBraces;
+    module.exports = micromatch2;
+  }
+});
+
+// node_modules/fast-glob/out/utils/pattern.js
+var require_pattern = __commonJS({
+  "node_modules/fast-glob/out/utils/pattern.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
+    var path4 = __require("path");
+    var globParent = require_glob_parent();
+    var micromatch2 = require_micromatch();
+    var GLOBSTAR = "**";
+    var ESCAPE_SYMBOL = "\\";
+    var COMMON_GLOB_SYMBOLS_RE = /[*?]|^!/;
+    var REGEX_CHARACTER_CLASS_SYMBOLS_RE = /\[[^[]*]/;
+    var REGEX_GROUP_SYMBOLS_RE = /(?:^|[^!*+?@])\([^(]*\|[^|]*\)/;
+    var GLOB_EXTENSION_SYMBOLS_RE = /[!*+?@]\([^(]*\)/;
+    var BRACE_EXPANSION_SEPARATORS_RE = /,|\.\./;
+    var DOUBLE_SLASH_RE = /(?!^)\/{2,}/g;
+    function isStaticPattern(pattern, options = {}) {
+      return !isDynamicPattern2(pattern, options);
+    }
+    exports.isStaticPattern = isStaticPattern;
+    function isDynamicPattern2(pattern, options = {}) {
+      if (pattern === "") {
+        return false;
+      }
+      if (options.caseSensitiveMatch === false || pattern.includes(ESCAPE_SYMBOL)) {
+        return true;
+      }
+      if (COMMON_GLOB_SYMBOLS_RE.test(pattern) || REGEX_CHARACTER_CLASS_SYMBOLS_RE.test(pattern) || REGEX_GROUP_SYMBOLS_RE.test(pattern)) {
+        return true;
+      }
+      if (options.extglob !== false && GLOB_EXTENSION_SYMBOLS_RE.test(pattern)) {
+        return true;
+      }
+      if (options.braceExpansion !== false && hasBraceExpansion(pattern)) {
+        return true;
+      }
+      return false;
+    }
+    exports.isDynamicPattern = isDynamicPattern2;
+    function hasBraceExpansion(pattern) {
+      const openingBraceIndex = pattern.indexOf("{");
+      if (openingBraceIndex === -1) {
+        return false;
+      }
+      const closingBraceIndex = pattern.indexOf("}", openingBraceIndex + 1);
+      if (closingBraceIndex === -1) {
+        return false;
+      }
+      const braceContent = pattern.slice(openingBraceIndex, closingBraceIndex);
+      return BRACE_EXPANSION_SEPARATORS_RE.test(braceContent);
+    }
+    function convertToPositivePattern(pattern) {
+      return isNegativePattern2(pattern) ? pattern.slice(1) : pattern;
+    }
+    exports.convertToPositivePattern = convertToPositivePattern;
+    function convertToNegativePattern(pattern) {
+      return "!" + pattern;
+    }
+    exports.convertToNegativePattern = convertToNegativePattern;
+    function isNegativePattern2(pattern) {
+      return pattern.startsWith("!") && pattern[1] !== "(";
+    }
+    exports.isNegativePattern = isNegativePattern2;
+    function isPositivePattern(pattern) {
+      return !isNegativePattern2(pattern);
+    }
+    exports.isPositivePattern = isPositivePattern;
+    function getNegativePatterns(patterns) {
+      return patterns.filter(isNegativePattern2);
+    }
+    exports.getNegativePatterns = getNegativePatterns;
+    function getPositivePatterns(patterns) {
+      return patterns.filter(isPositivePattern);
+    }
+    exports.getPositivePatterns = getPositivePatterns;
+    function getPatternsInsideCurrentDirectory(patterns) {
+      return patterns.filter((pattern) => !isPatternRelatedToParentDirectory(pattern));
+    }
+    exports.getPatternsInsideCurrentDirectory = getPatternsInsideCurrentDirectory;
+    function getPatternsOutsideCurrentDirectory(patterns) {
+      return patterns.filter(isPatternRelatedToParentDirectory);
+    }
+    exports.getPatternsOutsideCurrentDirectory = getPatternsOutsideCurrentDirectory;
+    function isPatternRelatedToParentDirectory(pattern) {
+      return pattern.startsWith("..") || pattern.startsWith("./..");
+    }
+    exports.isPatternRelatedToParentDirectory = isPatternRelatedToParentDirectory;
+    function getBaseDirectory(pattern) {
+      return globParent(pattern, { flipBackslashes: false });
+    }
+    exports.getBaseDirectory = getBaseDirectory;
+    function hasGlobStar(pattern) {
+      return pattern.includes(GLOBSTAR);
+    }
+    exports.hasGlobStar = hasGlobStar;
+    function endsWithSlashGlobStar(pattern) {
+      return pattern.endsWith("/" + GLOBSTAR);
+    }
+    exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
+    function isAffectDepthOfReadingPattern(pattern) {
+      const basename4 = path4.basename(pattern);
+      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename4);
+    }
+    exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
+    function expandPatternsWithBraceExpansion(patterns) {
+      return patterns.reduce((collection, pattern) => {
+        return collection.concat(expandBraceExpansion(pattern));
+      }, []);
+    }
+    exports.expandPatternsWithBraceExpansion = expandPatternsWithBraceExpansion;
+    function expandBraceExpansion(pattern) {
+      const patterns = micromatch2.braces(pattern, { expand: true, nodupes: true, keepEscaping: true });
+      patterns.sort((a, b) => a.length - b.length);
+      return patterns.filter((pattern2) => pattern2 !== "");
+    }
+    exports.expandBraceExpansion = expandBraceExpansion;
+    function getPatternParts(pattern, options) {
+      let { parts } = micromatch2.scan(pattern, Object.assign(Object.assign({}, options), { parts: true }));
+      if (parts.length === 0) {
+        parts = [pattern];
+      }
+      if (parts[0].startsWith("/")) {
+        parts[0] = parts[0].slice(1);
+        parts.unshift("");
+      }
+      return parts;
+    }
+    exports.getPatternParts = getPatternParts;
+    function makeRe(pattern, options) {
+      return micromatch2.makeRe(pattern, options);
+    }
+    exports.makeRe = makeRe;
+    function convertPatternsToRe(patterns, options) {
+      return patterns.map((pattern) => makeRe(pattern, options));
+    }
+    exports.convertPatternsToRe = convertPatternsToRe;
+    function matchAny(entry, patternsRe) {
+      return patternsRe.some((patternRe) => patternRe.test(entry));
+    }
+    exports.matchAny = matchAny;
+    function removeDuplicateSlashes(pattern) {
+      return pattern.replace(DOUBLE_SLASH_RE, "/");
+    }
+    exports.removeDuplicateSlashes = removeDuplicateSlashes;
+    function partitionAbsoluteAndRelative(patterns) {
+      const absolute = [];
+      const relative6 = [];
+      for (const pattern of patterns) {
+        if (isAbsolute2(pattern)) {
+          absolute.push(pattern);
+        } else {
+          relative6.push(pattern);
+        }
+      }
+      return [absolute, relative6];
+    }
+    exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
+    function isAbsolute2(pattern) {
+      return path4.isAbsolute(pattern);
+    }
+    exports.isAbsolute = isAbsolute2;
+  }
+});
+
+// node_modules/merge2/index.js
+var require_merge2 = __commonJS({
+  "node_modules/merge2/index.js"(exports, module) {
+    "use strict";
+    var Stream = __require("stream");
+    var PassThrough = Stream.PassThrough;
+    var slice = Array.prototype.slice;
+    module.exports = merge2;
+    function merge2() {
+      const streamsQueue = [];
+      const args = slice.call(arguments);
+      let merging = false;
+      let options = args[args.length - 1];
+      if (options && !Array.isArray(options) && options.pipe == null) {
+        args.pop();
+      } else {
+        options = {};
+      }
+      const doEnd = options.end !== false;
+      const doPipeError = options.pipeError === true;
+      if (options.objectMode == null) {
+        options.objectMode = true;
+      }
+      if (options.highWaterMark == null) {
+        options.highWaterMark = 64 * 1024;
+      }
+      const mergedStream = PassThrough(options);
+      function addStream() {
+        for (let i = 0, len = arguments.length; i < len; i++) {
+          streamsQueue.push(pauseStreams(arguments[i], options));
+        }
+        mergeStream();
+        return this;
+      }
+      function mergeStream() {
+        if (merging) {
+          return;
+        }
+        merging = true;
+        let streams = streamsQueue.shift();
+        if (!streams) {
+          process.nextTick(endStream2);
+          return;
+        }
+        if (!Array.isArray(streams)) {
+          streams = [streams];
+        }
+        let pipesCount = streams.length + 1;
+        function next() {
+          if (--pipesCount > 0) {
+            return;
+          }
+          merging = false;
+          mergeStream();
+        }
+        function pipe(stream) {
+          function onend() {
+            stream.removeListener("merge2UnpipeEnd", onend);
+            stream.removeListener("end", onend);
+            if (doPipeError) {
+              stream.removeListener("error", onerror);
+            }
+            next();
+          }
+          function onerror(err) {
+            mergedStream.emit("error", err);
+          }
+          if (stream._readableState.endEmitted) {
+            return next();
+          }
+          stream.on("merge2UnpipeEnd", onend);
+          stream.on("end", onend);
+          if (doPipeError) {
+            stream.on("error", onerror);
+          }
+          stream.pipe(mergedStream, { end: false });
+          stream.resume();
+        }
+        for (let i = 0; i < streams.length; i++) {
+          pipe(streams[i]);
+        }
+        next();
+      }
+      function endStream2() {
+        merging = false;
+        mergedStream.emit("queueDrain");
+        if (doEnd) {
+          mergedStream.end();
+        }
+      }
+      mergedStream.setMaxListeners(0);
+      mergedStream.add = addStream;
+      mergedStream.on("unpipe", function(stream) {
+        stream.emit("merge2UnpipeEnd");
+      });
+      if (args.length) {
+        addStream.apply(null, args);
+      }
+      return mergedStream;
+    }
+    function pauseStreams(streams, options) {
+      if (!Array.isArray(streams)) {
+        if (!streams._readableState && streams.pipe) {
+          streams = streams.pipe(PassThrough(options));
+        }
+        if (!streams._readableState || !streams.pause || !streams.pipe) {
+          throw new Error("Only readable stream can be merged.");
+        }
+        streams.pause();
+      } else {
+        for (let i = 0, len = streams.length; i < len; i++) {
+          streams[i] = pauseStreams(streams[i], options);
+        }
+      }
+      return streams;
+    }
+  }
+});
+
+// node_modules/fast-glob/out/utils/stream.js
+var require_stream = __commonJS({
+  "node_modules/fast-glob/out/utils/stream.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.merge = void 0;
+    var merge2 = require_merge2();
+    function merge3(streams) {
+      const mergedStream = merge2(streams);
+      streams.forEach((stream) => {
+        stream.once("error", (error2) => mergedStream.emit("error", error2));
+      });
+      mergedStream.once("close", () => propagateCloseEventToSources(streams));
+      mergedStream.once("end", () => propagateCloseEventToSources(streams));
+      return mergedStream;
+    }
+    exports.merge = merge3;
+    function propagateCloseEventToSources(streams) {
+      streams.forEach((stream) => stream.emit("close"));
+    }
+  }
+});
+
+// node_modules/fast-glob/out/utils/string.js
+var require_string = __commonJS({
+  "node_modules/fast-glob/out/utils/string.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.isEmpty = exports.isString = void 0;
+    function isString(input) {
+      return typeof input === "string";
+    }
+    exports.isString = isString;
+    function isEmpty(input) {
+      return input === "";
+    }
+    exports.isEmpty = isEmpty;
+  }
+});
+
+// node_modules/fast-glob/out/utils/index.js
+var require_utils5 = __commonJS({
+  "node_modules/fast-glob/out/utils/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.string = exports.stream = exports.pattern = exports.path = exports.fs = exports.errno = exports.array = void 0;
+    var array = require_array();
+    exports.array = array;
+    var errno = require_errno();
+    exports.errno = errno;
+    var fs6 = require_fs();
+    exports.fs = fs6;
+    var path4 = require_path();
+    exports.path = path4;
+    var pattern = require_pattern();
+    exports.pattern = pattern;
+    var stream = require_stream();
+    exports.stream = stream;
+    var string = require_string();
+    exports.string = string;
+  }
+});
+
+// node_modules/fast-glob/out/managers/tasks.js
+var require_tasks = __commonJS({
+  "node_modules/fast-glob/out/managers/tasks.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.convertPatternGroupToTask = exports.convertPatternGroupsToTasks = exports.groupPatternsByBaseDirectory = exports.getNegativePatternsAsPositive = exports.getPositivePatterns = exports.convertPatternsToTasks = exports.generate = void 0;
+    var utils = require_utils5();
+    function generate(input, settings) {
+      const patterns = processPatterns(input, settings);
+      const ignore = processPatterns(settings.ignore, settings);
+      const positivePatterns = getPositivePatterns(patterns);
+      const negativePatterns = getNegativePatternsAsPositive(patterns, ignore);
+      const staticPatterns = positivePatterns.filter((pattern) => utils.pattern.isStaticPattern(pattern, settings));
+      const dynamicPatterns = positivePatterns.filter((pattern) => utils.pattern.isDynamicPattern(pattern, settings));
+      const staticTasks = convertPatternsToTasks(
+        staticPatterns,
+        negativePatterns,
+        /* dynamic */
+        false
+      );
+      const dynamicTasks = convertPatternsToTasks(
+        dynamicPatterns,
+        negativePatterns,
+        /* dynamic */
+        true
+      );
+      return staticTasks.concat(dynamicTasks);
+    }
+    exports.generate = generate;
+    function processPatterns(input, settings) {
+      let patterns = input;
+      if (settings.braceExpansion) {
+        patterns = utils.pattern.expandPatternsWithBraceExpansion(patterns);
+      }
+      if (settings.baseNameMatch) {
+        patterns = patterns.map((pattern) => pattern.includes("/") ? pattern : `**/${pattern}`);
+      }
+      return patterns.map((pattern) => utils.pattern.removeDuplicateSlashes(pattern));
+    }
+    function convertPatternsToTasks(positive, negative, dynamic) {
+      const tasks = [];
+      const patternsOutsideCurrentDirectory = utils.pattern.getPatternsOutsideCurrentDirectory(positive);
+      const patternsInsideCurrentDirectory = utils.pattern.getPatternsInsideCurrentDirectory(positive);
+      const outsideCurrentDirectoryGroup = groupPatternsByBaseDirectory(patternsOutsideCurrentDirectory);
+      const insideCurrentDirectoryGroup = groupPatternsByBaseDirectory(patternsInsideCurrentDirectory);
+      tasks.push(...convertPatternGroupsToTasks(outsideCurrentDirectoryGroup, negative, dynamic));
+      if ("." in insideCurrentDirectoryGroup) {
+        tasks.push(convertPatternGroupToTask(".", patternsInsideCurrentDirectory, negative, dynamic));
+      } else {
+        tasks.push(...convertPatternGroupsToTasks(insideCurrentDirectoryGroup, negative, dynamic));
+      }
+      return tasks;
+    }
+    exports.convertPatternsToTasks = convertPatternsToTasks;
+    function getPositivePatterns(patterns) {
+      return utils.pattern.getPositivePatterns(patterns);
+    }
+    exports.getPositivePatterns = getPositivePatterns;
+    function getNegativePatternsAsPositive(patterns, ignore) {
+      const negative = utils.pattern.getNegativePatterns(patterns).concat(ignore);
+      const positive = negative.map(utils.pattern.convertToPositivePattern);
+      return positive;
+    }
+    exports.getNegativePatternsAsPositive = getNegativePatternsAsPositive;
+    function groupPatternsByBaseDirectory(patterns) {
+      const group = {};
+      return patterns.reduce((collection, pattern) => {
+        const base = utils.pattern.getBaseDirectory(pattern);
+        if (base in collection) {
+          collection[base].push(pattern);
+        } else {
+          collection[base] = [pattern];
+        }
+        return collection;
+      }, group);
+    }
+    exports.groupPatternsByBaseDirectory = groupPatternsByBaseDirectory;
+    function convertPatternGroupsToTasks(positive, negative, dynamic) {
+      return Object.keys(positive).map((base) => {
+        return convertPatternGroupToTask(base, positive[base], negative, dynamic);
+      });
+    }
+    exports.convertPatternGroupsToTasks = convertPatternGroupsToTasks;
+    function convertPatternGroupToTask(base, positive, negative, dynamic) {
+      return {
+        dynamic,
+        positive,
+        negative,
+        base,
+        patterns: [].concat(positive, negative.map(utils.pattern.convertToNegativePattern))
+      };
+    }
+    exports.convertPatternGroupToTask = convertPatternGroupToTask;
+  }
+});
+
+// node_modules/@nodelib/fs.stat/out/providers/async.js
+var require_async = __commonJS({
+  "node_modules/@nodelib/fs.stat/out/providers/async.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.read = void 0;
+    function read(path4, settings, callback) {
+      settings.fs.lstat(path4, (lstatError, lstat2) => {
+        if (lstatError !== null) {
+          callFailureCallback(callback, lstatError);
+          return;
+        }
+        if (!lstat2.isSymbolicLink() || !settings.followSymbolicLink) {
+          callSuccessCallback(callback, lstat2);
+          return;
+        }
+        settings.fs.stat(path4, (statError, stat2) => {
+          if (statError !== null) {
+            if (settings.throwErrorOnBrokenSymbolicLink) {
+              callFailureCallback(callback, statError);
+              return;
+            }
+            callSuccessCallback(callback, lstat2);
+            return;
+          }
+          if (settings.markSymbolicLink) {
+            stat2.isSymbolicLink = () => true;
+          }
+          callSuccessCallback(callback, stat2);
+        });
+      });
+    }
+    exports.read = read;
+    function callFailureCallback(callback, error2) {
+      callback(error2);
+    }
+    function callSuccessCallback(callback, result) {
+      callback(null, result);
+    }
+  }
+});
+
+// node_modules/@nodelib/fs.stat/out/providers/sync.js
+var require_sync = __commonJS({
+  "node_modules/@nodelib/fs.stat/out/providers/sync.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.read = void 0;
+    function read(path4, settings) {
+      const lstat2 = settings.fs.lstatSync(path4);
+      if (!lstat2.isSymbolicLink() || !settings.followSymbolicLink) {
+        return lstat2;
+      }
+      try {
+        const stat2 = settings.fs.statSync(path4);
+        if (settings.markSymbolicLink) {
+          stat2.isSymbolicLink = () => true;
+        }
+        return stat2;
+      } catch (error2) {
+        if (!settings.throwErrorOnBrokenSymbolicLink) {
+          return lstat2;
+        }
+        throw error2;
+      }
+    }
+    exports.read = read;
+  }
+});
+
+// node_modules/@nodelib/fs.stat/out/adapters/fs.js
+var require_fs2 = __commonJS({
+  "node_modules/@nodelib/fs.stat/out/adapters/fs.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.createFileSystemAdapter = exports.FILE_SYSTEM_ADAPTER = void 0;
+    var fs6 = __require("fs");
+    exports.FILE_SYSTEM_ADAPTER = {
+      lstat: fs6.lstat,
+      stat: fs6.stat,
+      lstatSync: fs6.lstatSync,
+      statSync: fs6.statSync
+    };
+    function createFileSystemAdapter(fsMethods) {
+      if (fsMethods === void 0) {
+        return exports.FILE_SYSTEM_ADAPTER;
+      }
+      return Object.assign(Object.assign({}, exports.FILE_SYSTEM_ADAPTER), fsMethods);
+    }
+    exports.createFileSystemAdapter = createFileSystemAdapter;
+  }
+});
+
+// node_modules/@nodelib/fs.stat/out/settings.js
+var require_settings = __commonJS({
+  "node_modules/@nodelib/fs.stat/out/settings.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var fs6 = require_fs2();
+    var Settings = class {
+      constructor(_options = {}) {
+        this._options = _options;
+        this.followSymbolicLink = this._getValue(this._options.followSymbolicLink, true);
+        this.fs = fs6.createFileSystemAdapter(this._options.fs);
+        this.markSymbolicLink = this._getValue(this._options.markSymbolicLink, false);
+        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
+      }
+      _getValue(option, value) {
+        return option !== null && option !== void 0 ? option : value;
+      }
+    };
+    exports.default = Settings;
+  }
+});
+
+// node_modules/@nodelib/fs.stat/out/index.js
+var require_out = __commonJS({
+  "node_modules/@nodelib/fs.stat/out/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.statSync = exports.stat = exports.Settings = void 0;
+    var async = require_async();
+    var sync = require_sync();
+    var settings_1 = require_settings();
+    exports.Settings = settings_1.default;
+    function stat2(path4, optionsOrSettingsOrCallback, callback) {
+      if (typeof optionsOrSettingsOrCallback === "function") {
+        async.read(path4, getSettings(), optionsOrSettingsOrCallback);
+        return;
+      }
+      async.read(path4, getSettings(optionsOrSettingsOrCallback), callback);
+    }
+    exports.stat = stat2;
+    function statSync2(path4, optionsOrSettings) {
+      const settings = getSettings(optionsOrSettings);
+      return sync.read(path4, settings);
+    }
+    exports.statSync = statSync2;
+    function getSettings(settingsOrOptions = {}) {
+      if (settingsOrOptions instanceof settings_1.default) {
+        return settingsOrOptions;
+      }
+      return new settings_1.default(settingsOrOptions);
+    }
+  }
+});
+
+// node_modules/queue-microtask/index.js
+var require_queue_microtask = __commonJS({
+  "node_modules/queue-microtask/index.js"(exports, module) {
+    var promise;
+    module.exports = typeof queueMicrotask === "function" ? queueMicrotask.bind(typeof window !== "undefined" ? window : global) : (cb) => (promise || (promise = Promise.resolve())).then(cb).catch((err) => setTimeout(() => {
+      throw err;
+    }, 0));
+  }
+});
+
+// node_modules/run-parallel/index.js
+var require_run_parallel = __commonJS({
+  "node_modules/run-parallel/index.js"(exports, module) {
+    module.exports = runParallel;
+    var queueMicrotask2 = require_queue_microtask();
+    function runParallel(tasks, cb) {
+      let results, pending, keys;
+      let isSync = true;
+      if (Array.isArray(tasks)) {
+        results = [];
+        pending = tasks.length;
+      } else {
+        keys = Object.keys(tasks);
+        results = {};
+        pending = keys.length;
+      }
+      function done(err) {
+        function end() {
+          if (cb) cb(err, results);
+          cb = null;
+        }
+        if (isSync) queueMicrotask2(end);
+        else end();
+      }
+      function each(i, err, result) {
+        results[i] = result;
+        if (--pending === 0 || err) {
+          done(err);
+        }
+      }
+      if (!pending) {
+        done(null);
+      } else if (keys) {
+        keys.forEach(function(key) {
+          tasks[key](function(err, result) {
+            each(key, err, result);
+          });
+        });
+      } else {
+        tasks.forEach(function(task, i) {
+          task(function(err, result) {
+            each(i, err, result);
+          });
+        });
+      }
+      isSync = false;
+    }
+  }
+});
+
+// node_modules/@nodelib/fs.scandir/out/constants.js
+var require_constants8 = __commonJS({
+  "node_modules/@nodelib/fs.scandir/out/constants.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.IS_SUPPORT_READDIR_WITH_FILE_TYPES = void 0;
+    var NODE_PROCESS_VERSION_PARTS = process.versions.node.split(".");
+    if (NODE_PROCESS_VERSION_PARTS[0] === void 0 || NODE_PROCESS_VERSION_PARTS[1] === void 0) {
+      throw new Error(`Unexpected behavior. The 'process.versions.node' variable has invalid value: ${process.versions.node}`);
+    }
+    var MAJOR_VERSION = Number.parseInt(NODE_PROCESS_VERSION_PARTS[0], 10);
+    var MINOR_VERSION = Number.parseInt(NODE_PROCESS_VERSION_PARTS[1], 10);
+    var SUPPORTED_MAJOR_VERSION = 10;
+    var SUPPORTED_MINOR_VERSION = 10;
+    var IS_MATCHED_BY_MAJOR = MAJOR_VERSION > SUPPORTED_MAJOR_VERSION;
+    var IS_MATCHED_BY_MAJOR_AND_MINOR = MAJOR_VERSION === SUPPORTED_MAJOR_VERSION && MINOR_VERSION >= SUPPORTED_MINOR_VERSION;
+    exports.IS_SUPPORT_READDIR_WITH_FILE_TYPES = IS_MATCHED_BY_MAJOR || IS_MATCHED_BY_MAJOR_AND_MINOR;
+  }
+});
+
+// node_modules/@nodelib/fs.scandir/out/utils/fs.js
+var require_fs3 = __commonJS({
+  "node_modules/@nodelib/fs.scandir/out/utils/fs.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.createDirentFromStats = void 0;
+    var DirentFromStats = class {
+      constructor(name, stats) {
+        this.name = name;
+        this.isBlockDevice = stats.isBlockDevice.bind(stats);
+        this.isCharacterDevice = stats.isCharacterDevice.bind(stats);
+        this.isDirectory = stats.isDirectory.bind(stats);
+        this.isFIFO = stats.isFIFO.bind(stats);
+        this.isFile = stats.isFile.bind(stats);
+        this.isSocket = stats.isSocket.bind(stats);
+        this.isSymbolicLink = stats.isSymbolicLink.bind(stats);
+      }
+    };
+    function createDirentFromStats(name, stats) {
+      return new DirentFromStats(name, stats);
+    }
+    exports.createDirentFromStats = createDirentFromStats;
+  }
+});
+
+// node_modules/@nodelib/fs.scandir/out/utils/index.js
+var require_utils6 = __commonJS({
+  "node_modules/@nodelib/fs.scandir/out/utils/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.fs = void 0;
+    var fs6 = require_fs3();
+    exports.fs = fs6;
+  }
+});
+
+// node_modules/@nodelib/fs.scandir/out/providers/common.js
+var require_common = __commonJS({
+  "node_modules/@nodelib/fs.scandir/out/providers/common.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.joinPathSegments = void 0;
+    function joinPathSegments(a, b, separator) {
+      if (a.endsWith(separator)) {
+        return a + b;
+      }
+      return a + separator + b;
+    }
+    exports.joinPathSegments = joinPathSegments;
+  }
+});
+
+// node_modules/@nodelib/fs.scandir/out/providers/async.js
+var require_async2 = __commonJS({
+  "node_modules/@nodelib/fs.scandir/out/providers/async.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.readdir = exports.readdirWithFileTypes = exports.read = void 0;
+    var fsStat = require_out();
+    var rpl = require_run_parallel();
+    var constants_1 = require_constants8();
+    var utils = require_utils6();
+    var common = require_common();
+    function read(directory, settings, callback) {
+      if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
+        readdirWithFileTypes(directory, settings, callback);
+        return;
+      }
+      readdir2(directory, settings, callback);
+    }
+    exports.read = read;
+    function readdirWithFileTypes(directory, settings, callback) {
+      settings.fs.readdir(directory, { withFileTypes: true }, (readdirError, dirents) => {
+        if (readdirError !== null) {
+          callFailureCallback(callback, readdirError);
+          return;
+        }
+        const entries = dirents.map((dirent) => ({
+          dirent,
+          name: dirent.name,
+          path: common.joinPathSegments(directory, dirent.name, settings.pathSegmentSeparator)
+        }));
+        if (!settings.followSymbolicLinks) {
+          callSuccessCallback(callback, entries);
+          return;
+        }
+        const tasks = entries.map((entry) => makeRplTaskEntry(entry, settings));
+        rpl(tasks, (rplError, rplEntries) => {
+          if (rplError !== null) {
+            callFailureCallback(callback, rplError);
+            return;
+          }
+          callSuccessCallback(callback, rplEntries);
+        });
+      });
+    }
+    exports.readdirWithFileTypes = readdirWithFileTypes;
+    function makeRplTaskEntry(entry, settings) {
+      return (done) => {
+        if (!entry.dirent.isSymbolicLink()) {
+          done(null, entry);
+          return;
+        }
+        settings.fs.stat(entry.path, (statError, stats) => {
+          if (statError !== null) {
+            if (settings.throwErrorOnBrokenSymbolicLink) {
+              done(statError);
+              return;
+            }
+            done(null, entry);
+            return;
+          }
+          entry.dirent = utils.fs.createDirentFromStats(entry.name, stats);
+          done(null, entry);
+        });
+      };
+    }
+    function readdir2(directory, settings, callback) {
+      settings.fs.readdir(directory, (readdirError, names) => {
+        if (readdirError !== null) {
+          callFailureCallback(callback, readdirError);
+          return;
+        }
+        const tasks = names.map((name) => {
+          const path4 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          return (done) => {
+            fsStat.stat(path4, settings.fsStatSettings, (error2, stats) => {
+              if (error2 !== null) {
+                done(error2);
+                return;
+              }
+              const entry = {
+                name,
+                path: path4,
+                dirent: utils.fs.createDirentFromStats(name, stats)
+              };
+              if (settings.stats) {
+                entry.stats = stats;
+              }
+              done(null, entry);
+            });
+          };
+        });
+        rpl(tasks, (rplError, entries) => {
+          if (rplError !== null) {
+            callFailureCallback(callback, rplError);
+            return;
+          }
+          callSuccessCallback(callback, entries);
+        });
+      });
+    }
+    exports.readdir = readdir2;
+    function callFailureCallback(callback, error2) {
+      callback(error2);
+    }
+    function callSuccessCallback(callback, result) {
+      callback(null, result);
+    }
+  }
+});
+
+// node_modules/@nodelib/fs.scandir/out/providers/sync.js
+var require_sync2 = __commonJS({
+  "node_modules/@nodelib/fs.scandir/out/providers/sync.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.readdir = exports.readdirWithFileTypes = exports.read = void 0;
+    var fsStat = require_out();
+    var constants_1 = require_constants8();
+    var utils = require_utils6();
+    var common = require_common();
+    function read(directory, settings) {
+      if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
+        return readdirWithFileTypes(directory, settings);
+      }
+      return readdir2(directory, settings);
+    }
+    exports.read = read;
+    function readdirWithFileTypes(directory, settings) {
+      const dirents = settings.fs.readdirSync(directory, { withFileTypes: true });
+      return dirents.map((dirent) => {
+        const entry = {
+          dirent,
+          name: dirent.name,
+          path: common.joinPathSegments(directory, dirent.name, settings.pathSegmentSeparator)
+        };
+        if (entry.dirent.isSymbolicLink() && settings.followSymbolicLinks) {
+          try {
+            const stats = settings.fs.statSync(entry.path);
+            entry.dirent = utils.fs.createDirentFromStats(entry.name, stats);
+          } catch (error2) {
+            if (settings.throwErrorOnBrokenSymbolicLink) {
+              throw error2;
+            }
+          }
+        }
+        return entry;
+      });
+    }
+    exports.readdirWithFileTypes = readdirWithFileTypes;
+    function readdir2(directory, settings) {
+      const names = settings.fs.readdirSync(directory);
+      return names.map((name) => {
+        const entryPath = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+        const stats = fsStat.statSync(entryPath, settings.fsStatSettings);
+        const entry = {
+          name,
+          path: entryPath,
+          dirent: utils.fs.createDirentFromStats(name, stats)
+        };
+        if (settings.stats) {
+          entry.stats = stats;
+        }
+        return entry;
+      });
+    }
+    exports.readdir = readdir2;
+  }
+});
+
+// node_modules/@nodelib/fs.scandir/out/adapters/fs.js
+var require_fs4 = __commonJS({
+  "node_modules/@nodelib/fs.scandir/out/adapters/fs.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.createFileSystemAdapter = exports.FILE_SYSTEM_ADAPTER = void 0;
+    var fs6 = __require("fs");
+    exports.FILE_SYSTEM_ADAPTER = {
+      lstat: fs6.lstat,
+      stat: fs6.stat,
+      lstatSync: fs6.lstatSync,
+      statSync: fs6.statSync,
+      readdir: fs6.readdir,
+      readdirSync: fs6.readdirSync
+    };
+    function createFileSystemAdapter(fsMethods) {
+      if (fsMethods === void 0) {
+        return exports.FILE_SYSTEM_ADAPTER;
+      }
+      return Object.assign(Object.assign({}, exports.FILE_SYSTEM_ADAPTER), fsMethods);
+    }
+    exports.createFileSystemAdapter = createFileSystemAdapter;
+  }
+});
+
+// node_modules/@nodelib/fs.scandir/out/settings.js
+var require_settings2 = __commonJS({
+  "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var path4 = __require("path");
+    var fsStat = require_out();
+    var fs6 = require_fs4();
+    var Settings = class {
+      constructor(_options = {}) {
+        this._options = _options;
+        this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
+        this.fs = fs6.createFileSystemAdapter(this._options.fs);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path4.sep);
+        this.stats = this._getValue(this._options.stats, false);
+        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
+        this.fsStatSettings = new fsStat.Settings({
+          followSymbolicLink: this.followSymbolicLinks,
+          fs: this.fs,
+          throwErrorOnBrokenSymbolicLink: this.throwErrorOnBrokenSymbolicLink
+        });
+      }
+      _getValue(option, value) {
+        return option !== null && option !== void 0 ? option : value;
+      }
+    };
+    exports.default = Settings;
+  }
+});
+
+// node_modules/@nodelib/fs.scandir/out/index.js
+var require_out2 = __commonJS({
+  "node_modules/@nodelib/fs.scandir/out/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Settings = exports.scandirSync = exports.scandir = void 0;
+    var async = require_async2();
+    var sync = require_sync2();
+    var settings_1 = require_settings2();
+    exports.Settings = settings_1.default;
+    function scandir(path4, optionsOrSettingsOrCallback, callback) {
+      if (typeof optionsOrSettingsOrCallback === "function") {
+        async.read(path4, getSettings(), optionsOrSettingsOrCallback);
+        return;
+      }
+      async.read(path4, getSettings(optionsOrSettingsOrCallback), callback);
+    }
+    exports.scandir = scandir;
+    function scandirSync(path4, optionsOrSettings) {
+      const settings = getSettings(optionsOrSettings);
+      return sync.read(path4, settings);
+    }
+    exports.scandirSync = scandirSync;
+    function getSettings(settingsOrOptions = {}) {
+      if (settingsOrOptions instanceof settings_1.default) {
+        return settingsOrOptions;
+      }
+      return new settings_1.default(settingsOrOptions);
+    }
+  }
+});
+
+// node_modules/reusify/reusify.js
+var require_reusify = __commonJS({
+  "node_modules/reusify/reusify.js"(exports, module) {
+    "use strict";
+    function reusify(Constructor) {
+      var head = new Constructor();
+      var tail = head;
+      function get() {
+        var current = head;
+        if (current.next) {
+          head = current.next;
+        } else {
+          head = new Constructor();
+          tail = head;
+        }
+        current.next = null;
+        return current;
+      }
+      function release(obj) {
+        tail.next = obj;
+        tail = obj;
+      }
+      return {
+        get,
+        release
+      };
+    }
+    module.exports = reusify;
+  }
+});
+
+// node_modules/fastq/queue.js
+var require_queue = __commonJS({
+  "node_modules/fastq/queue.js"(exports, module) {
+    "use strict";
+    var reusify = require_reusify();
+    function fastqueue(context3, worker, _concurrency) {
+      if (typeof context3 === "function") {
+        _concurrency = worker;
+        worker = context3;
+        context3 = null;
+      }
+      if (!(_concurrency >= 1)) {
+        throw new Error("fastqueue concurrency must be equal to or greater than 1");
+      }
+      var cache = reusify(Task);
+      var queueHead = null;
+      var queueTail = null;
+      var _running = 0;
+      var errorHandler = null;
+      var self = {
+        push,
+        drain: noop4,
+        saturated: noop4,
+        pause,
+        paused: false,
+        get concurrency() {
+          return _concurrency;
+        },
+        set concurrency(value) {
+          if (!(value >= 1)) {
+            throw new Error("fastqueue concurrency must be equal to or greater than 1");
+          }
+          _concurrency = value;
+          if (self.paused) return;
+          for (; queueHead && _running < _concurrency; ) {
+            _running++;
+            release();
+          }
+        },
+        running,
+        resume,
+        idle,
+        length,
+        getQueue,
+        unshift,
+        empty: noop4,
+        kill,
+        killAndDrain,
+        error: error2,
+        abort
+      };
+      return self;
+      function running() {
+        return _running;
+      }
+      function pause() {
+        self.paused = true;
+      }
+      function length() {
+        var current = queueHead;
+        var counter = 0;
+        while (current) {
+          current = current.next;
+          counter++;
+        }
+        return counter;
+      }
+      function getQueue() {
+        var current = queueHead;
+        var tasks = [];
+        while (current) {
+          tasks.push(current.value);
+          current = current.next;
+        }
+        return tasks;
+      }
+      function resume() {
+        if (!self.paused) return;
+        self.paused = false;
+        if (queueHead === null) {
+          _running++;
+          release();
+          return;
+        }
+        for (; queueHead && _running < _concurrency; ) {
+          _running++;
+          release();
+        }
+      }
+      function idle() {
+        return _running === 0 && self.length() === 0;
+      }
+      function push(value, done) {
+        var current = cache.get();
+        current.context = context3;
+        current.release = release;
+        current.value = value;
+        current.callback = done || noop4;
+        current.errorHandler = errorHandler;
+        if (_running >= _concurrency || self.paused) {
+          if (queueTail) {
+            queueTail.next = current;
+            queueTail = current;
+          } else {
+            queueHead = current;
+            queueTail = current;
+            self.saturated();
+          }
+        } else {
+          _running++;
+          worker.call(context3, current.value, current.worked);
+        }
+      }
+      function unshift(value, done) {
+        var current = cache.get();
+        current.context = context3;
+        current.release = release;
+        current.value = value;
+        current.callback = done || noop4;
+        current.errorHandler = errorHandler;
+        if (_running >= _concurrency || self.paused) {
+          if (queueHead) {
+            current.next = queueHead;
+            queueHead = current;
+          } else {
+            queueHead = current;
+            queueTail = current;
+            self.saturated();
+          }
+        } else {
+          _running++;
+          worker.call(context3, current.value, current.worked);
+        }
+      }
+      function release(holder) {
+        if (holder) {
+          cache.release(holder);
+        }
+        var next = queueHead;
+        if (next && _running <= _concurrency) {
+          if (!self.paused) {
+            if (queueTail === queueHead) {
+              queueTail = null;
+            }
+            queueHead = next.next;
+            next.next = null;
+            worker.call(context3, next.value, next.worked);
+            if (queueTail === null) {
+              self.empty();
+            }
+          } else {
+            _running--;
+          }
+        } else if (--_running === 0) {
+          self.drain();
+        }
+      }
+      function kill() {
+        queueHead = null;
+        queueTail = null;
+        self.drain = noop4;
+      }
+      function killAndDrain() {
+        queueHead = null;
+        queueTail = null;
+        self.drain();
+        self.drain = noop4;
+      }
+      function abort() {
+        var current = queueHead;
+        queueHead = null;
+        queueTail = null;
+        while (current) {
+          var next = current.next;
+          var callback = current.callback;
+          var errorHandler2 = current.errorHandler;
+          var val = current.value;
+          var context4 = current.context;
+          current.value = null;
+          current.callback = noop4;
+          current.errorHandler = null;
+          current.next = null;
+          if (errorHandler2) {
+            errorHandler2(new Error("abort"), val);
+          }
+          callback.call(context4, new Error("abort"));
+          cache.release(current);
+          current = next;
+        }
+        self.drain = noop4;
+      }
+      function error2(handler2) {
+        errorHandler = handler2;
+      }
+    }
+    function noop4() {
+    }
+    function Task() {
+      this.value = null;
+      this.callback = noop4;
+      this.next = null;
+      this.release = noop4;
+      this.context = null;
+      this.errorHandler = null;
+      var self = this;
+      this.worked = function worked(err, result) {
+        var callback = self.callback;
+        var errorHandler = self.errorHandler;
+        var val = self.value;
+        self.value = null;
+        self.callback = noop4;
+        if (self.errorHandler) {
+          errorHandler(err, val);
+        }
+        callback.call(self.context, err, result);
+        self.release(self);
+      };
+    }
+    function queueAsPromised(context3, worker, _concurrency) {
+      if (typeof context3 === "function") {
+        _concurrency = worker;
+        worker = context3;
+        context3 = null;
+      }
+      function asyncWrapper(arg2, cb) {
+        worker.call(this, arg2).then(function(res) {
+          cb(null, res);
+        }, cb);
+      }
+      var queue = fastqueue(context3, asyncWrapper, _concurrency);
+      var pushCb = queue.push;
+      var unshiftCb = queue.unshift;
+      queue.push = push;
+      queue.unshift = unshift;
+      queue.drained = drained;
+      return queue;
+      function push(value) {
+        var p = new Promise(function(resolve9, reject) {
+          pushCb(value, function(err, result) {
+            if (err) {
+              reject(err);
+              return;
+            }
+            resolve9(result);
+          });
+        });
+        p.catch(noop4);
+        return p;
+      }
+      function unshift(value) {
+        var p = new Promise(function(resolve9, reject) {
+          unshiftCb(value, function(err, result) {
+            if (err) {
+              reject(err);
+              return;
+            }
+            resolve9(result);
+          });
+        });
+        p.catch(noop4);
+        return p;
+      }
+      function drained() {
+        var p = new Promise(function(resolve9) {
+          process.nextTick(function() {
+            if (queue.idle()) {
+              resolve9();
+            } else {
+              var previousDrain = queue.drain;
+              queue.drain = function() {
+                if (typeof previousDrain === "function") previousDrain();
+                resolve9();
+                queue.drain = previousDrain;
+              };
+            }
+          });
+        });
+        return p;
+      }
+    }
+    module.exports = fastqueue;
+    module.exports.promise = queueAsPromised;
+  }
+});
+
+// node_modules/@nodelib/fs.walk/out/readers/common.js
+var require_common2 = __commonJS({
+  "node_modules/@nodelib/fs.walk/out/readers/common.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.joinPathSegments = exports.replacePathSegmentSeparator = exports.isAppliedFilter = exports.isFatalError = void 0;
+    function isFatalError(settings, error2) {
+      if (settings.errorFilter === null) {
+        return true;
+      }
+      return !settings.errorFilter(error2);
+    }
+    exports.isFatalError = isFatalError;
+    function isAppliedFilter(filter, value) {
+      return filter === null || filter(value);
+    }
+    exports.isAppliedFilter = isAppliedFilter;
+    function replacePathSegmentSeparator(filepath, separator) {
+      return filepath.split(/[/\\]/).join(separator);
+    }
+    exports.replacePathSegmentSeparator = replacePathSegmentSeparator;
+    function joinPathSegments(a, b, separator) {
+      if (a === "") {
+        return b;
+      }
+      if (a.endsWith(separator)) {
+        return a + b;
+      }
+      return a + separator + b;
+    }
+    exports.joinPathSegments = joinPathSegments;
+  }
+});
+
+// node_modules/@nodelib/fs.walk/out/readers/reader.js
+var require_reader = __commonJS({
+  "node_modules/@nodelib/fs.walk/out/readers/reader.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var common = require_common2();
+    var Reader = class {
+      constructor(_root, _settings) {
+        this._root = _root;
+        this._settings = _settings;
+        this._root = common.replacePathSegmentSeparator(_root, _settings.pathSegmentSeparator);
+      }
+    };
+    exports.default = Reader;
+  }
+});
+
+// node_modules/@nodelib/fs.walk/out/readers/async.js
+var require_async3 = __commonJS({
+  "node_modules/@nodelib/fs.walk/out/readers/async.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var events_1 = __require("events");
+    var fsScandir = require_out2();
+    var fastq = require_queue();
+    var common = require_common2();
+    var reader_1 = require_reader();
+    var AsyncReader = class extends reader_1.default {
+      constructor(_root, _settings) {
+        super(_root, _settings);
+        this._settings = _settings;
+        this._scandir = fsScandir.scandir;
+        this._emitter = new events_1.EventEmitter();
+        this._queue = fastq(this._worker.bind(this), this._settings.concurrency);
+        this._isFatalError = false;
+        this._isDestroyed = false;
+        this._queue.drain = () => {
+          if (!this._isFatalError) {
+            this._emitter.emit("end");
+          }
+        };
+      }
+      read() {
+        this._isFatalError = false;
+        this._isDestroyed = false;
+        setImmediate(() => {
+          this._pushToQueue(this._root, this._settings.basePath);
+        });
+        return this._emitter;
+      }
+      get isDestroyed() {
+        return this._isDestroyed;
+      }
+      destroy() {
+        if (this._isDestroyed) {
+          throw new Error("The reader is already destroyed");
+        }
+        this._isDestroyed = true;
+        this._queue.killAndDrain();
+      }
+      onEntry(callback) {
+        this._emitter.on("entry", callback);
+      }
+      onError(callback) {
+        this._emitter.once("error", callback);
+      }
+      onEnd(callback) {
+        this._emitter.once("end", callback);
+      }
+      _pushToQueue(directory, base) {
+        const queueItem = { directory, base };
+        this._queue.push(queueItem, (error2) => {
+          if (error2 !== null) {
+            this._handleError(error2);
+          }
+        });
+      }
+      _worker(item, done) {
+        this._scandir(item.directory, this._settings.fsScandirSettings, (error2, entries) => {
+          if (error2 !== null) {
+            done(error2, void 0);
+            return;
+          }
+          for (const entry of entries) {
+            this._handleEntry(entry, item.base);
+          }
+          done(null, void 0);
+        });
+      }
+      _handleError(error2) {
+        if (this._isDestroyed || !common.isFatalError(this._settings, error2)) {
+          return;
+        }
+        this._isFatalError = true;
+        this._isDestroyed = true;
+        this._emitter.emit("error", error2);
+      }
+      _handleEntry(entry, base) {
+        if (this._isDestroyed || this._isFatalError) {
+          return;
+        }
+        const fullpath = entry.path;
+        if (base !== void 0) {
+          entry.path = common.joinPathSegments(base, entry.name, this._settings.pathSegmentSeparator);
+        }
+        if (common.isAppliedFilter(this._settings.entryFilter, entry)) {
+          this._emitEntry(entry);
+        }
+        if (entry.dirent.isDirectory() && common.isAppliedFilter(this._settings.deepFilter, entry)) {
+          this._pushToQueue(fullpath, base === void 0 ? void 0 : entry.path);
+        }
+      }
+      _emitEntry(entry) {
+        this._emitter.emit("entry", entry);
+      }
+    };
+    exports.default = AsyncReader;
+  }
+});
+
+// node_modules/@nodelib/fs.walk/out/providers/async.js
+var require_async4 = __commonJS({
+  "node_modules/@nodelib/fs.walk/out/providers/async.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var async_1 = require_async3();
+    var AsyncProvider = class {
+      constructor(_root, _settings) {
+        this._root = _root;
+        this._settings = _settings;
+        this._reader = new async_1.default(this._root, this._settings);
+        this._storage = [];
+      }
+      read(callback) {
+        this._reader.onError((error2) => {
+          callFailureCallback(callback, error2);
+        });
+        this._reader.onEntry((entry) => {
+          this._storage.push(entry);
+        });
+        this._reader.onEnd(() => {
+          callSuccessCallback(callback, this._storage);
+        });
+        this._reader.read();
+      }
+    };
+    exports.default = AsyncProvider;
+    function callFailureCallback(callback, error2) {
+      callback(error2);
+    }
+    function callSuccessCallback(callback, entries) {
+      callback(null, entries);
+    }
+  }
+});
+
+// node_modules/@nodelib/fs.walk/out/providers/stream.js
+var require_stream2 = __commonJS({
+  "node_modules/@nodelib/fs.walk/out/providers/stream.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var stream_1 = __require("stream");
+    var async_1 = require_async3();
+    var StreamProvider = class {
+      constructor(_root, _settings) {
+        this._root = _root;
+        this._settings = _settings;
+        this._reader = new async_1.default(this._root, this._settings);
+        this._stream = new stream_1.Readable({
+          objectMode: true,
+          read: () => {
+          },
+          destroy: () => {
+            if (!this._reader.isDestroyed) {
+              this._reader.destroy();
+            }
+          }
+        });
+      }
+      read() {
+        this._reader.onError((error2) => {
+          this._stream.emit("error", error2);
+        });
+        this._reader.onEntry((entry) => {
+          this._stream.push(entry);
+        });
+        this._reader.onEnd(() => {
+          this._stream.push(null);
+        });
+        this._reader.read();
+        return this._stream;
+      }
+    };
+    exports.default = StreamProvider;
+  }
+});
+
+// node_modules/@nodelib/fs.walk/out/readers/sync.js
+var require_sync3 = __commonJS({
+  "node_modules/@nodelib/fs.walk/out/readers/sync.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var fsScandir = require_out2();
+    var common = require_common2();
+    var reader_1 = require_reader();
+    var SyncReader = class extends reader_1.default {
+      constructor() {
+        super(...arguments);
+        this._scandir = fsScandir.scandirSync;
+        this._storage = [];
+        this._queue = /* @__PURE__ */ new Set();
+      }
+      read() {
+        this._pushToQueue(this._root, this._settings.basePath);
+        this._handleQueue();
+        return this._storage;
+      }
+      _pushToQueue(directory, base) {
+        this._queue.add({ directory, base });
+      }
+      _handleQueue() {
+        for (const item of this._queue.values()) {
+          this._handleDirectory(item.directory, item.base);
+        }
+      }
+      _handleDirectory(directory, base) {
+        try {
+          const entries = this._scandir(directory, this._settings.fsScandirSettings);
+          for (const entry of entries) {
+            this._handleEntry(entry, base);
+          }
+        } catch (error2) {
+          this._handleError(error2);
+        }
+      }
+      _handleError(error2) {
+        if (!common.isFatalError(this._settings, error2)) {
+          return;
+        }
+        throw error2;
+      }
+      _handleEntry(entry, base) {
+        const fullpath = entry.path;
+        if (base !== void 0) {
+          entry.path = common.joinPathSegments(base, entry.name, this._settings.pathSegmentSeparator);
+        }
+        if (common.isAppliedFilter(this._settings.entryFilter, entry)) {
+          this._pushToStorage(entry);
+        }
+        if (entry.dirent.isDirectory() && common.isAppliedFilter(this._settings.deepFilter, entry)) {
+          this._pushToQueue(fullpath, base === void 0 ? void 0 : entry.path);
+        }
+      }
+      _pushToStorage(entry) {
+        this._storage.push(entry);
+      }
+    };
+    exports.default = SyncReader;
+  }
+});
+
+// node_modules/@nodelib/fs.walk/out/providers/sync.js
+var require_sync4 = __commonJS({
+  "node_modules/@nodelib/fs.walk/out/providers/sync.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var sync_1 = require_sync3();
+    var SyncProvider = class {
+      constructor(_root, _settings) {
+        this._root = _root;
+        this._settings = _settings;
+        this._reader = new sync_1.default(this._root, this._settings);
+      }
+      read() {
+        return this._reader.read();
+      }
+    };
+    exports.default = SyncProvider;
+  }
+});
+
+// node_modules/@nodelib/fs.walk/out/settings.js
+var require_settings3 = __commonJS({
+  "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var path4 = __require("path");
+    var fsScandir = require_out2();
+    var Settings = class {
+      constructor(_options = {}) {
+        this._options = _options;
+        this.basePath = this._getValue(this._options.basePath, void 0);
+        this.concurrency = this._getValue(this._options.concurrency, Number.POSITIVE_INFINITY);
+        this.deepFilter = this._getValue(this._options.deepFilter, null);
+        this.entryFilter = this._getValue(this._options.entryFilter, null);
+        this.errorFilter = this._getValue(this._options.errorFilter, null);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path4.sep);
+        this.fsScandirSettings = new fsScandir.Settings({
+          followSymbolicLinks: this._options.followSymbolicLinks,
+          fs: this._options.fs,
+          pathSegmentSeparator: this._options.pathSegmentSeparator,
+          stats: this._options.stats,
+          throwErrorOnBrokenSymbolicLink: this._options.throwErrorOnBrokenSymbolicLink
+        });
+      }
+      _getValue(option, value) {
+        return option !== null && option !== void 0 ? option : value;
+      }
+    };
+    exports.default = Settings;
+  }
+});
+
+// node_modules/@nodelib/fs.walk/out/index.js
+var require_out3 = __commonJS({
+  "node_modules/@nodelib/fs.walk/out/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Settings = exports.walkStream = exports.walkSync = exports.walk = void 0;
+    var async_1 = require_async4();
+    var stream_1 = require_stream2();
+    var sync_1 = require_sync4();
+    var settings_1 = require_settings3();
+    exports.Settings = settings_1.default;
+    function walk(directory, optionsOrSettingsOrCallback, callback) {
+      if (typeof optionsOrSettingsOrCallback === "function") {
+        new async_1.default(directory, getSettings()).read(optionsOrSettingsOrCallback);
+        return;
+      }
+      new async_1.default(directory, getSettings(optionsOrSettingsOrCallback)).read(callback);
+    }
+    exports.walk = walk;
+    function walkSync(directory, optionsOrSettings) {
+      const settings = getSettings(optionsOrSettings);
+      const provider = new sync_1.default(directory, settings);
+      return provider.read();
+    }
+    exports.walkSync = walkSync;
+    function walkStream(directory, optionsOrSettings) {
+      const settings = getSettings(optionsOrSettings);
+      const provider = new stream_1.default(directory, settings);
+      return provider.read();
+    }
+    exports.walkStream = walkStream;
+    function getSettings(settingsOrOptions = {}) {
+      if (settingsOrOptions instanceof settings_1.default) {
+        return settingsOrOptions;
+      }
+      return new settings_1.default(settingsOrOptions);
+    }
+  }
+});
+
+// node_modules/fast-glob/out/readers/reader.js
+var require_reader2 = __commonJS({
+  "node_modules/fast-glob/out/readers/reader.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var path4 = __require("path");
+    var fsStat = require_out();
+    var utils = require_utils5();
+    var Reader = class {
+      constructor(_settings) {
+        this._settings = _settings;
+        this._fsStatSettings = new fsStat.Settings({
+          followSymbolicLink: this._settings.followSymbolicLinks,
+          fs: this._settings.fs,
+          throwErrorOnBrokenSymbolicLink: this._settings.followSymbolicLinks
+        });
+      }
+      _getFullEntryPath(filepath) {
+        return path4.resolve(this._settings.cwd, filepath);
+      }
+      _makeEntry(stats, pattern) {
+        const entry = {
+          name: pattern,
+          path: pattern,
+          dirent: utils.fs.createDirentFromStats(pattern, stats)
+        };
+        if (this._settings.stats) {
+          entry.stats = stats;
+        }
+        return entry;
+      }
+      _isFatalError(error2) {
+        return !utils.errno.isEnoentCodeError(error2) && !this._settings.suppressErrors;
+      }
+    };
+    exports.default = Reader;
+  }
+});
+
+// node_modules/fast-glob/out/readers/stream.js
+var require_stream3 = __commonJS({
+  "node_modules/fast-glob/out/readers/stream.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var stream_1 = __require("stream");
+    var fsStat = require_out();
+    var fsWalk = require_out3();
+    var reader_1 = require_reader2();
+    var ReaderStream = class extends reader_1.default {
+      constructor() {
+        super(...arguments);
+        this._walkStream = fsWalk.walkStream;
+        this._stat = fsStat.stat;
+      }
+      dynamic(root, options) {
+        return this._walkStream(root, options);
+      }
+      static(patterns, options) {
+        const filepaths = patterns.map(this._getFullEntryPath, this);
+        const stream = new stream_1.PassThrough({ objectMode: true });
+        stream._write = (index, _enc, done) => {
+          return this._getEntry(filepaths[index], patterns[index], options).then((entry) => {
+            if (entry !== null && options.entryFilter(entry)) {
+              stream.push(entry);
+            }
+            if (index === filepaths.length - 1) {
+              stream.end();
+            }
+            done();
+          }).catch(done);
+        };
+        for (let i = 0; i < filepaths.length; i++) {
+          stream.write(i);
+        }
+        return stream;
+      }
+      _getEntry(filepath, pattern, options) {
+        return this._getStat(filepath).then((stats) => this._makeEntry(stats, pattern)).catch((error2) => {
+          if (options.errorFilter(error2)) {
+            return null;
+          }
+          throw error2;
+        });
+      }
+      _getStat(filepath) {
+        return new Promise((resolve9, reject) => {
+          this._stat(filepath, this._fsStatSettings, (error2, stats) => {
+            return error2 === null ? resolve9(stats) : reject(error2);
+          });
+        });
+      }
+    };
+    exports.default = ReaderStream;
+  }
+});
+
+// node_modules/fast-glob/out/readers/async.js
+var require_async5 = __commonJS({
+  "node_modules/fast-glob/out/readers/async.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var fsWalk = require_out3();
+    var reader_1 = require_reader2();
+    var stream_1 = require_stream3();
+    var ReaderAsync = class extends reader_1.default {
+      constructor() {
+        super(...arguments);
+        this._walkAsync = fsWalk.walk;
+        this._readerStream = new stream_1.default(this._settings);
+      }
+      dynamic(root, options) {
+        return new Promise((resolve9, reject) => {
+          this._walkAsync(root, options, (error2, entries) => {
+            if (error2 === null) {
+              resolve9(entries);
+            } else {
+              reject(error2);
+            }
+          });
+        });
+      }
+      async static(patterns, options) {
+        const entries = [];
+        const stream = this._readerStream.static(patterns, options);
+        return new Promise((resolve9, reject) => {
+          stream.once("error", reject);
+          stream.on("data", (entry) => entries.push(entry));
+          stream.once("end", () => resolve9(entries));
+        });
+      }
+    };
+    exports.default = ReaderAsync;
+  }
+});
+
+// node_modules/fast-glob/out/providers/matchers/matcher.js
+var require_matcher = __commonJS({
+  "node_modules/fast-glob/out/providers/matchers/matcher.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var utils = require_utils5();
+    var Matcher = class {
+      constructor(_patterns, _settings, _micromatchOptions) {
+        this._patterns = _patterns;
+        this._settings = _settings;
+        this._micromatchOptions = _micromatchOptions;
+        this._storage = [];
+        this._fillStorage();
+      }
+      _fillStorage() {
+        for (const pattern of this._patterns) {
+          const segments = this._getPatternSegments(pattern);
+          const sections = this._splitSegmentsIntoSections(segments);
+          this._storage.push({
+            complete: sections.length <= 1,
+            pattern,
+            segments,
+            sections
+          });
+        }
+      }
+      _getPatternSegments(pattern) {
+        const parts = utils.pattern.getPatternParts(pattern, this._micromatchOptions);
+        return parts.map((part) => {
+          const dynamic = utils.pattern.isDynamicPattern(part, this._settings);
+          if (!dynamic) {
+            return {
+              dynamic: false,
+              pattern: part
+            };
+          }
+          return {
+            dynamic: true,
+            pattern: part,
+            patternRe: utils.pattern.makeRe(part, this._micromatchOptions)
+          };
+        });
+      }
+      _splitSegmentsIntoSections(segments) {
+        return utils.array.splitWhen(segments, (segment) => segment.dynamic && utils.pattern.hasGlobStar(segment.pattern));
+      }
+    };
+    exports.default = Matcher;
+  }
+});
+
+// node_modules/fast-glob/out/providers/matchers/partial.js
+var require_partial = __commonJS({
+  "node_modules/fast-glob/out/providers/matchers/partial.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var matcher_1 = require_matcher();
+    var PartialMatcher = class extends matcher_1.default {
+      match(filepath) {
+        const parts = filepath.split("/");
+        const levels = parts.length;
+        const patterns = this._storage.filter((info2) => !info2.complete || info2.segments.length > levels);
+        for (const pattern of patterns) {
+          const section = pattern.sections[0];
+          if (!pattern.complete && levels > section.length) {
+            return true;
+          }
+          const match = parts.every((part, index) => {
+            const segment = pattern.segments[index];
+            if (segment.dynamic && segment.patternRe.test(part)) {
+              return true;
+            }
+            if (!segment.dynamic && segment.pattern === part) {
+              return true;
+            }
+            return false;
+          });
+          if (match) {
+            return true;
+          }
+        }
+        return false;
+      }
+    };
+    exports.default = PartialMatcher;
+  }
+});
+
+// node_modules/fast-glob/out/providers/filters/deep.js
+var require_deep = __commonJS({
+  "node_modules/fast-glob/out/providers/filters/deep.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var utils = require_utils5();
+    var partial_1 = require_partial();
+    var DeepFilter = class {
+      constructor(_settings, _micromatchOptions) {
+        this._settings = _settings;
+        this._micromatchOptions = _micromatchOptions;
+      }
+      getFilter(basePath, positive, negative) {
+        const matcher = this._getMatcher(positive);
+        const negativeRe = this._getNegativePatternsRe(negative);
+        return (entry) => this._filter(basePath, entry, matcher, negativeRe);
+      }
+      _getMatcher(patterns) {
+        return new partial_1.default(patterns, this._settings, this._micromatchOptions);
+      }
+      _getNegativePatternsRe(patterns) {
+        const affectDepthOfReadingPatterns = patterns.filter(utils.pattern.isAffectDepthOfReadingPattern);
+        return utils.pattern.convertPatternsToRe(affectDepthOfReadingPatterns, this._micromatchOptions);
+      }
+      _filter(basePath, entry, matcher, negativeRe) {
+        if (this._isSkippedByDeep(basePath, entry.path)) {
+          return false;
+        }
+        if (this._isSkippedSymbolicLink(entry)) {
+          return false;
+        }
+        const filepath = utils.path.removeLeadingDotSegment(entry.path);
+        if (this._isSkippedByPositivePatterns(filepath, matcher)) {
+          return false;
+        }
+        return this._isSkippedByNegativePatterns(filepath, negativeRe);
+      }
+      _isSkippedByDeep(basePath, entryPath) {
+        if (this._settings.deep === Infinity) {
+          return false;
+        }
+        return this._getEntryLevel(basePath, entryPath) >= this._settings.deep;
+      }
+      _getEntryLevel(basePath, entryPath) {
+        const entryPathDepth = entryPath.split("/").length;
+        if (basePath === "") {
+          return entryPathDepth;
+        }
+        const basePathDepth = basePath.split("/").length;
+        return entryPathDepth - basePathDepth;
+      }
+      _isSkippedSymbolicLink(entry) {
+        return !this._settings.followSymbolicLinks && entry.dirent.isSymbolicLink();
+      }
+      _isSkippedByPositivePatterns(entryPath, matcher) {
+        return !this._settings.baseNameMatch && !matcher.match(entryPath);
+      }
+      _isSkippedByNegativePatterns(entryPath, patternsRe) {
+        return !utils.pattern.matchAny(entryPath, patternsRe);
+      }
+    };
+    exports.default = DeepFilter;
+  }
+});
+
+// node_modules/fast-glob/out/providers/filters/entry.js
+var require_entry = __commonJS({
+  "node_modules/fast-glob/out/providers/filters/entry.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var utils = require_utils5();
+    var EntryFilter = class {
+      constructor(_settings, _micromatchOptions) {
+        this._settings = _settings;
+        this._micromatchOptions = _micromatchOptions;
+        this.index = /* @__PURE__ */ new Map();
+      }
+      getFilter(positive, negative) {
+        const [absoluteNegative, relativeNegative] = utils.pattern.partitionAbsoluteAndRelative(negative);
+        const patterns = {
+          positive: {
+            all: utils.pattern.convertPatternsToRe(positive, this._micromatchOptions)
+          },
+          negative: {
+            absolute: utils.pattern.convertPatternsToRe(absoluteNegative, Object.assign(Object.assign({}, this._micromatchOptions), { dot: true })),
+            relative: utils.pattern.convertPatternsToRe(relativeNegative, Object.assign(Object.assign({}, this._micromatchOptions), { dot: true }))
+          }
+        };
+        return (entry) => this._filter(entry, patterns);
+      }
+      _filter(entry, patterns) {
+        const filepath = utils.path.removeLeadingDotSegment(entry.path);
+        if (this._settings.unique && this._isDuplicateEntry(filepath)) {
+          return false;
+        }
+        if (this._onlyFileFilter(entry) || this._onlyDirectoryFilter(entry)) {
+          return false;
+        }
+        const isMatched = this._isMatchToPatternsSet(filepath, patterns, entry.dirent.isDirectory());
+        if (this._settings.unique && isMatched) {
+          this._createIndexRecord(filepath);
+        }
+        return isMatched;
+      }
+      _isDuplicateEntry(filepath) {
+        return this.index.has(filepath);
+      }
+      _createIndexRecord(filepath) {
+        this.index.set(filepath, void 0);
+      }
+      _onlyFileFilter(entry) {
+        return this._settings.onlyFiles && !entry.dirent.isFile();
+      }
+      _onlyDirectoryFilter(entry) {
+        return this._settings.onlyDirectories && !entry.dirent.isDirectory();
+      }
+      _isMatchToPatternsSet(filepath, patterns, isDirectory3) {
+        const isMatched = this._isMatchToPatterns(filepath, patterns.positive.all, isDirectory3);
+        if (!isMatched) {
+          return false;
+        }
+        const isMatchedByRelativeNegative = this._isMatchToPatterns(filepath, patterns.negative.relative, isDirectory3);
+        if (isMatchedByRelativeNegative) {
+          return false;
+        }
+        const isMatchedByAbsoluteNegative = this._isMatchToAbsoluteNegative(filepath, patterns.negative.absolute, isDirectory3);
+        if (isMatchedByAbsoluteNegative) {
+          return false;
+        }
+        return true;
+      }
+      _isMatchToAbsoluteNegative(filepath, patternsRe, isDirectory3) {
+        if (patternsRe.length === 0) {
+          return false;
+        }
+        const fullpath = utils.path.makeAbsolute(this._settings.cwd, filepath);
+        return this._isMatchToPatterns(fullpath, patternsRe, isDirectory3);
+      }
+      _isMatchToPatterns(filepath, patternsRe, isDirectory3) {
+        if (patternsRe.length === 0) {
+          return false;
+        }
+        const isMatched = utils.pattern.matchAny(filepath, patternsRe);
+        if (!isMatched && isDirectory3) {
+          return utils.pattern.matchAny(filepath + "/", patternsRe);
+        }
+        return isMatched;
+      }
+    };
+    exports.default = EntryFilter;
+  }
+});
+
+// node_modules/fast-glob/out/providers/filters/error.js
+var require_error = __commonJS({
+  "node_modules/fast-glob/out/providers/filters/error.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var utils = require_utils5();
+    var ErrorFilter = class {
+      constructor(_settings) {
+        this._settings = _settings;
+      }
+      getFilter() {
+        return (error2) => this._isNonFatalError(error2);
+      }
+      _isNonFatalError(error2) {
+        return utils.errno.isEnoentCodeError(error2) || this._settings.suppressErrors;
+      }
+    };
+    exports.default = ErrorFilter;
+  }
+});
+
+// node_modules/fast-glob/out/providers/transformers/entry.js
+var require_entry2 = __commonJS({
+  "node_modules/fast-glob/out/providers/transformers/entry.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var utils = require_utils5();
+    var EntryTransformer = class {
+      constructor(_settings) {
+        this._settings = _settings;
+      }
+      getTransformer() {
+        return (entry) => this._transform(entry);
+      }
+      _transform(entry) {
+        let filepath = entry.path;
+        if (this._settings.absolute) {
+          filepath = utils.path.makeAbsolute(this._settings.cwd, filepath);
+          filepath = utils.path.unixify(filepath);
+        }
+        if (this._settings.markDirectories && entry.dirent.isDirectory()) {
+          filepath += "/";
+        }
+        if (!this._settings.objectMode) {
+          return filepath;
+        }
+        return Object.assign(Object.assign({}, entry), { path: filepath });
+      }
+    };
+    exports.default = EntryTransformer;
+  }
+});
+
+// node_modules/fast-glob/out/providers/provider.js
+var require_provider = __commonJS({
+  "node_modules/fast-glob/out/providers/provider.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var path4 = __require("path");
+    var deep_1 = require_deep();
+    var entry_1 = require_entry();
+    var error_1 = require_error();
+    var entry_2 = require_entry2();
+    var Provider = class {
+      constructor(_settings) {
+        this._settings = _settings;
+        this.errorFilter = new error_1.default(this._settings);
+        this.entryFilter = new entry_1.default(this._settings, this._getMicromatchOptions());
+        this.deepFilter = new deep_1.default(this._settings, this._getMicromatchOptions());
+        this.entryTransformer = new entry_2.default(this._settings);
+      }
+      _getRootDirectory(task) {
+        return path4.resolve(this._settings.cwd, task.base);
+      }
+      _getReaderOptions(task) {
+        const basePath = task.base === "." ? "" : task.base;
+        return {
+          basePath,
+          pathSegmentSeparator: "/",
+          concurrency: this._settings.concurrency,
+          deepFilter: this.deepFilter.getFilter(basePath, task.positive, task.negative),
+          entryFilter: this.entryFilter.getFilter(task.positive, task.negative),
+          errorFilter: this.errorFilter.getFilter(),
+          followSymbolicLinks: this._settings.followSymbolicLinks,
+          fs: this._settings.fs,
+          stats: this._settings.stats,
+          throwErrorOnBrokenSymbolicLink: this._settings.throwErrorOnBrokenSymbolicLink,
+          transform: this.entryTransformer.getTransformer()
+        };
+      }
+      _getMicromatchOptions() {
+        return {
+          dot: this._settings.dot,
+          matchBase: this._settings.baseNameMatch,
+          nobrace: !this._settings.braceExpansion,
+          nocase: !this._settings.caseSensitiveMatch,
+          noext: !this._settings.extglob,
+          noglobstar: !this._settings.globstar,
+          posix: true,
+          strictSlashes: false
+        };
+      }
+    };
+    exports.default = Provider;
+  }
+});
+
+// node_modules/fast-glob/out/providers/async.js
+var require_async6 = __commonJS({
+  "node_modules/fast-glob/out/providers/async.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var async_1 = require_async5();
+    var provider_1 = require_provider();
+    var ProviderAsync = class extends provider_1.default {
+      constructor() {
+        super(...arguments);
+        this._reader = new async_1.default(this._settings);
+      }
+      async read(task) {
+        const root = this._getRootDirectory(task);
+        const options = this._getReaderOptions(task);
+        const entries = await this.api(root, task, options);
+        return entries.map((entry) => options.transform(entry));
+      }
+      api(root, task, options) {
+        if (task.dynamic) {
+          return this._reader.dynamic(root, options);
+        }
+        return this._reader.static(task.patterns, options);
+      }
+    };
+    exports.default = ProviderAsync;
+  }
+});
+
+// node_modules/fast-glob/out/providers/stream.js
+var require_stream4 = __commonJS({
+  "node_modules/fast-glob/out/providers/stream.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var stream_1 = __require("stream");
+    var stream_2 = require_stream3();
+    var provider_1 = require_provider();
+    var ProviderStream = class extends provider_1.default {
+      constructor() {
+        super(...arguments);
+        this._reader = new stream_2.default(this._settings);
+      }
+      read(task) {
+        const root = this._getRootDirectory(task);
+        const options = this._getReaderOptions(task);
+        const source = this.api(root, task, options);
+        const destination = new stream_1.Readable({ objectMode: true, read: () => {
+        } });
+        source.once("error", (error2) => destination.emit("error", error2)).on("data", (entry) => destination.emit("data", options.transform(entry))).once("end", () => destination.emit("end"));
+        destination.once("close", () => source.destroy());
+        return destination;
+      }
+      api(root, task, options) {
+        if (task.dynamic) {
+          return this._reader.dynamic(root, options);
+        }
+        return this._reader.static(task.patterns, options);
+      }
+    };
+    exports.default = ProviderStream;
+  }
+});
+
+// node_modules/fast-glob/out/readers/sync.js
+var require_sync5 = __commonJS({
+  "node_modules/fast-glob/out/readers/sync.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var fsStat = require_out();
+    var fsWalk = require_out3();
+    var reader_1 = require_reader2();
+    var ReaderSync = class extends reader_1.default {
+      constructor() {
+        super(...arguments);
+        this._walkSync = fsWalk.walkSync;
+        this._statSync = fsStat.statSync;
+      }
+      dynamic(root, options) {
+        return this._walkSync(root, options);
+      }
+      static(patterns, options) {
+        const entries = [];
+        for (const pattern of patterns) {
+          const filepath = this._getFullEntryPath(pattern);
+          const entry = this._getEntry(filepath, pattern, options);
+          if (entry === null || !options.entryFilter(entry)) {
+            continue;
+          }
+          entries.push(entry);
+        }
+        return entries;
+      }
+      _getEntry(filepath, pattern, options) {
+        try {
+          const stats = this._getStat(filepath);
+          return this._makeEntry(stats, pattern);
+        } catch (error2) {
+          if (options.errorFilter(error2)) {
+            return null;
+          }
+          throw error2;
+        }
+      }
+      _getStat(filepath) {
+        return this._statSync(filepath, this._fsStatSettings);
+      }
+    };
+    exports.default = ReaderSync;
+  }
+});
+
+// node_modules/fast-glob/out/providers/sync.js
+var require_sync6 = __commonJS({
+  "node_modules/fast-glob/out/providers/sync.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var sync_1 = require_sync5();
+    var provider_1 = require_provider();
+    var ProviderSync = class extends provider_1.default {
+      constructor() {
+        super(...arguments);
+        this._reader = new sync_1.default(this._settings);
+      }
+      read(task) {
+        const root = this._getRootDirectory(task);
+        const options = this._getReaderOptions(task);
+        const entries = this.api(root, task, options);
+        return entries.map(options.transform);
+      }
+      api(root, task, options) {
+        if (task.dynamic) {
+          return this._reader.dynamic(root, options);
+        }
+        return this._reader.static(task.patterns, options);
+      }
+    };
+    exports.default = ProviderSync;
+  }
+});
+
+// node_modules/fast-glob/out/settings.js
+var require_settings4 = __commonJS({
+  "node_modules/fast-glob/out/settings.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.DEFAULT_FILE_SYSTEM_ADAPTER = void 0;
+    var fs6 = __require("fs");
+    var os6 = __require("os");
+    var CPU_COUNT = Math.max(os6.cpus().length, 1);
+    exports.DEFAULT_FILE_SYSTEM_ADAPTER = {
+      lstat: fs6.lstat,
+      lstatSync: fs6.lstatSync,
+      stat: fs6.stat,
+      statSync: fs6.statSync,
+      readdir: fs6.readdir,
+      readdirSync: fs6.readdirSync
+    };
+    var Settings = class {
+      constructor(_options = {}) {
+        this._options = _options;
+        this.absolute = this._getValue(this._options.absolute, false);
+        this.baseNameMatch = this._getValue(this._options.baseNameMatch, false);
+        this.braceExpansion = this._getValue(this._options.braceExpansion, true);
+        this.caseSensitiveMatch = this._getValue(this._options.caseSensitiveMatch, true);
+        this.concurrency = this._getValue(this._options.concurrency, CPU_COUNT);
+        this.cwd = this._getValue(this._options.cwd, process.cwd());
+        this.deep = this._getValue(this._options.deep, Infinity);
+        this.dot = this._getValue(this._options.dot, false);
+        this.extglob = this._getValue(this._options.extglob, true);
+        this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, true);
+        this.fs = this._getFileSystemMethods(this._options.fs);
+        this.globstar = this._getValue(this._options.globstar, true);
+        this.ignore = this._getValue(this._options.ignore, []);
+        this.markDirectories = this._getValue(this._options.markDirectories, false);
+        this.objectMode = this._getValue(this._options.objectMode, false);
+        this.onlyDirectories = this._getValue(this._options.onlyDirectories, false);
+        this.onlyFiles = this._getValue(this._options.onlyFiles, true);
+        this.stats = this._getValue(this._options.stats, false);
+        this.suppressErrors = this._getValue(this._options.suppressErrors, false);
+        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, false);
+        this.unique = this._getValue(this._options.unique, true);
+        if (this.onlyDirectories) {
+          this.onlyFiles = false;
+        }
+        if (this.stats) {
+          this.objectMode = true;
+        }
+        this.ignore = [].concat(this.ignore);
+      }
+      _getValue(option, value) {
+        return option === void 0 ? value : option;
+      }
+      _getFileSystemMethods(methods = {}) {
+        return Object.assign(Object.assign({}, exports.DEFAULT_FILE_SYSTEM_ADAPTER), methods);
+      }
+    };
+    exports.default = Settings;
+  }
+});
+
+// node_modules/fast-glob/out/index.js
+var require_out4 = __commonJS({
+  "node_modules/fast-glob/out/index.js"(exports, module) {
+    "use strict";
+    var taskManager = require_tasks();
+    var async_1 = require_async6();
+    var stream_1 = require_stream4();
+    var sync_1 = require_sync6();
+    var settings_1 = require_settings4();
+    var utils = require_utils5();
+    async function FastGlob(source, options) {
+      assertPatternsInput2(source);
+      const works = getWorks(source, async_1.default, options);
+      const result = await Promise.all(works);
+      return utils.array.flatten(result);
+    }
+    (function(FastGlob2) {
+      FastGlob2.glob = FastGlob2;
+      FastGlob2.globSync = sync;
+      FastGlob2.globStream = stream;
+      FastGlob2.async = FastGlob2;
+      function sync(source, options) {
+        assertPatternsInput2(source);
+        const works = getWorks(source, sync_1.default, options);
+        return utils.array.flatten(works);
+      }
+      FastGlob2.sync = sync;
+      function stream(source, options) {
+        assertPatternsInput2(source);
+        const works = getWorks(source, stream_1.default, options);
+        return utils.stream.merge(works);
+      }
+      FastGlob2.stream = stream;
+      function generateTasks2(source, options) {
+        assertPatternsInput2(source);
+        const patterns = [].concat(source);
+        const settings = new settings_1.default(options);
+        return taskManager.generate(patterns, settings);
+      }
+      FastGlob2.generateTasks = generateTasks2;
+      function isDynamicPattern2(source, options) {
+        assertPatternsInput2(source);
+        const settings = new settings_1.default(options);
+        return utils.pattern.isDynamicPattern(source, settings);
+      }
+      FastGlob2.isDynamicPattern = isDynamicPattern2;
+      function escapePath(source) {
+        assertPatternsInput2(source);
+        return utils.path.escape(source);
+      }
+      FastGlob2.escapePath = escapePath;
+      function convertPathToPattern2(source) {
+        assertPatternsInput2(source);
+        return utils.path.convertPathToPattern(source);
+      }
+      FastGlob2.convertPathToPattern = convertPathToPattern2;
+      let posix;
+      (function(posix2) {
+        function escapePath2(source) {
+          assertPatternsInput2(source);
+          return utils.path.escapePosixPath(source);
+        }
+        posix2.escapePath = escapePath2;
+        function convertPathToPattern3(source) {
+          assertPatternsInput2(source);
+          return utils.path.convertPosixPathToPattern(source);
+        }
+        posix2.convertPathToPattern = convertPathToPattern3;
+      })(posix = FastGlob2.posix || (FastGlob2.posix = {}));
+      let win32;
+      (function(win322) {
+        function escapePath2(source) {
+          assertPatternsInput2(source);
+          return utils.path.escapeWindowsPath(source);
+        }
+        win322.escapePath = escapePath2;
+        function convertPathToPattern3(source) {
+          assertPatternsInput2(source);
+          return utils.path.convertWindowsPathToPattern(source);
+        }
+        win322.convertPathToPattern = convertPathToPattern3;
+      })(win32 = FastGlob2.win32 || (FastGlob2.win32 = {}));
+    })(FastGlob || (FastGlob = {}));
+    function getWorks(source, _Provider, options) {
+      const patterns = [].concat(source);
+      const settings = new settings_1.default(options);
+      const tasks = taskManager.generate(patterns, settings);
+      const provider = new _Provider(settings);
+      return tasks.map(provider.read, provider);
+    }
+    function assertPatternsInput2(input) {
+      const source = [].concat(input);
+      const isValidSource = source.every((item) => utils.string.isString(item) && !utils.string.isEmpty(item));
+      if (!isValidSource) {
+        throw new TypeError("Patterns must be a string (non empty) or an array of strings");
+      }
+    }
+    module.exports = FastGlob;
+  }
+});
+
+// node_modules/unicorn-magic/default.js
+var init_default = __esm({
+  "node_modules/unicorn-magic/default.js"() {
+  }
+});
+
+// node_modules/unicorn-magic/node.js
+import { promisify } from "node:util";
+import { execFile as execFileCallback, execFileSync as execFileSyncOriginal } from "node:child_process";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+function toPath(urlOrPath) {
+  return urlOrPath instanceof URL ? fileURLToPath2(urlOrPath) : urlOrPath;
+}
+var execFileOriginal, TEN_MEGABYTES_IN_BYTES;
+var init_node = __esm({
+  "node_modules/unicorn-magic/node.js"() {
+    init_default();
+    execFileOriginal = promisify(execFileCallback);
+    TEN_MEGABYTES_IN_BYTES = 10 * 1024 * 1024;
+  }
+});
+
+// node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "node_modules/ignore/index.js"(exports, module) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY = "";
+    var SPACE = " ";
+    var ESCAPE = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define2 = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body) => {
+      if (negated) {
+        return `[^\\/${body}]`;
+      }
+      const source = `[${body}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern, start) => {
+      const { length } = pattern;
+      let index = start + 1;
+      let negated = EMPTY;
+      const lead = pattern[index];
+      if (lead === "!" || lead === "^") {
+        negated = "^";
+        index++;
+      }
+      let body = EMPTY;
+      let prev = EMPTY;
+      for (; ; ) {
+        const char = pattern[index];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE) {
+          const escaped = pattern[++index];
+          body += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
+          index++;
+          let to = pattern[index];
+          if (to === ESCAPE) {
+            to = pattern[index += 1];
+          }
+          if (prev <= to) {
+            body += `-${escapeMember(to)}`;
+          }
+          prev = EMPTY;
+        } else if (char === "[" && pattern[index + 1] === ":") {
+          const nameStart = index + 2;
+          let end = nameStart;
+          while (end < length && pattern[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern[end - 1] === ":") {
+            const name = pattern.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+              return null;
+            }
+            body += POSIX_CLASSES[name];
+            prev = EMPTY;
+            index = end;
+          } else {
+            body += escapeMember("[");
+            prev = "[";
+            index = nameStart - 2;
+          }
+        } else {
+          body += escapeMember(char);
+          prev = char;
+        }
+        index++;
+        if (pattern[index] === "]") {
+          return {
+            end: index,
+            source: classSource(negated, body)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "\uE000";
+    var TRAILING_DOUBLESTAR = "\uE001";
+    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const { length } = pattern;
+      let out = EMPTY;
+      let index = 0;
+      while (index < length) {
+        const char = pattern[index];
+        if (char === ESCAPE) {
+          const escaped = pattern[index + 1];
+          if (escaped === SLASH && index + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+            out += pattern.slice(index, index + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index++;
+        } else if (char === "[") {
+          const scanned = scanBracket(pattern, index);
+          if (scanned === null) {
+            out += hold(NEVER_MATCH);
+            index = length;
+          } else {
+            out += hold(scanned.source);
+            index = scanned.end + 1;
+          }
+        } else {
+          out += char;
+          index++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE : run,
+        ESCAPE + SPACE
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range, close) => `\\[${range}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run, at) => {
+      let separator = EMPTY;
+      for (let index = at + 1; index < run.length && !run[index].wildcard; index++) {
+        separator += run[index].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index = 0;
+      while (index < length) {
+        const char = source[index];
+        if (source.startsWith(WILDCARD, index)) {
+          tokens.push({ wildcard: true });
+          index += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index, end) });
+          index = end;
+        } else if (char === ESCAPE) {
+          tokens.push({ single: source.slice(index, index + 2) });
+          index += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index;
+          do {
+            if (source[end] === ESCAPE) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index, end) });
+          index = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index++;
+        } else {
+          tokens.push({ single: char });
+          index++;
+        }
+      }
+      let out = EMPTY;
+      let run = [];
+      const flush = () => {
+        let lastWildcard;
+        run.forEach((token, at) => {
+          if (token.wildcard) {
+            lastWildcard = at;
+          }
+        });
+        run.forEach((token, at) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at)})[^\\/])*`;
+        });
+        run = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
+        pattern = "**";
+      }
+      const { source, sources } = extractBrackets(pattern);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher, replacer, required]) => {
+          if (matcher === DIRECT) {
+            return replacer(prev, pattern);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index) => sources[index]
+      ) : replaced;
+    };
+    var checkSourceOf = (body, prefix) => {
+      if (body[body.length - 1] === SLASH) {
+        prefix = makeRegexPrefix(body.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body) => {
+      const index = body.indexOf(SLASH);
+      return index < 0 || index === body.length - 1;
+    };
+    var basenameOf = (path4) => {
+      const end = path4.length - 1;
+      const index = path4.lastIndexOf(
+        SLASH,
+        path4[end] === SLASH ? end - 1 : end
+      );
+      return index < 0 ? path4 : path4.slice(index + 1);
+    };
+    var parentOf = (path4) => {
+      if (path4.charCodeAt(0) === SLASH_CODE || path4.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path4.split(SLASH).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+      }
+      const end = path4.length - 1;
+      const cut = path4.lastIndexOf(
+        SLASH,
+        path4.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY : path4.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern) => pattern && isString(pattern);
+    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
+        this.pattern = pattern;
+        this.mark = mark;
+        this.negative = negative;
+        define2(this, "body", body);
+        define2(this, "ignoreCase", ignoreCase);
+        define2(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define2(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
+        return define2(this, key, regex);
+      }
+    };
+    var hasTrailingBackslash = (str) => {
+      let count = 0;
+      while (str[str.length - count - 1] === ESCAPE) {
+        count++;
+      }
+      return count % 2 === 1;
+    };
+    var trimEnd = (body, stripLineEnd) => {
+      let lineEnd = body.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body[end - 1] === SPACE) {
+          end--;
+        }
+        if (!stripLineEnd || body[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body[end - backslashes - 1] === ESCAPE) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
+    };
+    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
+      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
+      if (body[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body[0] === "!") {
+        negative = true;
+        body = body.slice(1);
+      }
+      const last = body[body.length - 1];
+      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+        body = trimEnd(body, stripLineEnd);
+      }
+      if (!body || hasTrailingBackslash(body)) {
+        return;
+      }
+      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body);
+      return new IgnoreRule(
+        pattern,
+        mark,
+        body,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern, index) {
+        if (pattern && pattern[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern._rules._rules);
+          this._basenameCount += pattern._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern);
+        const raw = isStr ? pattern : pattern.pattern;
+        const rule = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index
+        );
+        if (rule) {
+          this._added = true;
+          this._rules.push(rule);
+          if (matchesBasename(rule.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern) {
+        this._added = false;
+        this._split = isString(pattern);
+        this._stripBOM = !this._split || pattern[0] === BOM;
+        makeArray(
+          this._split ? splitPattern(pattern) : pattern
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path4) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index = rules.length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule.checkRegex.test(path4)) {
+            ignored = !rule.negative;
+            unignored = rule.negative;
+            matchedRule = rule.negative ? UNDEFINED : rule;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path4, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename4 = shortcut ? basenameOf(path4) : path4;
+        for (let index = length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule[mode].test(
+            shortcut && rule._basenameOnly ? basename4 : path4
+          )) {
+            const { negative } = rule;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message, Ctor) => {
+      throw new Ctor(message);
+    };
+    var checkPath = (path4, originalPath, doThrow) => {
+      if (!isString(path4)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path4) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path4)) {
+        const r = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path4) => {
+      const first = path4.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path4.length === 1) {
+        return true;
+      }
+      const second = path4.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path4.length === 2 || path4.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p) => p;
+    var convertPath = (target) => isString(target) && checkPath.convert(target);
+    var Ignore = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define2(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern) {
+        if (this._rules.add(pattern)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern) {
+        return this.add(pattern);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache, path4) {
+        checkPath(
+          path4,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path4 ? this._t(path4, cache) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target) {
+        const path4 = convertPath(target);
+        if (!path4 || path4.charCodeAt(path4.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path4);
+        }
+        const dir = this._t(path4, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal = this._rules.testLiteral(path4);
+        return literal.ignored || literal.unignored ? literal : dir;
+      }
+      _t(path4, cache) {
+        if (path4 in cache) {
+          return cache[path4];
+        }
+        const parentPath = parentOf(path4);
+        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
+        return cache[path4] = parent && parent.ignored ? parent : this._rules.test(path4, MODE_IGNORE);
+      }
+      ignores(path4) {
+        return this._test(path4, this._ignoreCache, convertPath(path4)).ignored;
+      }
+      createFilter() {
+        return (path4) => !this.ignores(path4);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path4) {
+        return this._test(path4, this._testCache, convertPath(path4));
+      }
+    };
+    var factory = (options) => new Ignore(options);
+    var isPathValid2 = (path4) => checkPath(convertPath(path4), path4, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path4) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path4) || isNotRelative(path4);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module.exports = factory;
+    factory.default = factory;
+    module.exports.isPathValid = isPathValid2;
+    define2(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+  }
+});
+
+// node_modules/is-path-inside/index.js
+import path from "node:path";
+function isPathInside(childPath, parentPath) {
+  const relation = path.relative(parentPath, childPath);
+  return Boolean(
+    relation && relation !== ".." && !relation.startsWith(`..${path.sep}`) && relation !== path.resolve(childPath)
+  );
+}
+var init_is_path_inside = __esm({
+  "node_modules/is-path-inside/index.js"() {
+  }
+});
+
+// node_modules/slash/index.js
+function slash(path4) {
+  const isExtendedLengthPath = path4.startsWith("\\\\?\\");
+  if (isExtendedLengthPath) {
+    return path4;
+  }
+  return path4.replace(/\\/g, "/");
+}
+var init_slash = __esm({
+  "node_modules/slash/index.js"() {
+  }
+});
+
+// node_modules/globby/utilities.js
+import fs3 from "node:fs";
+import path2 from "node:path";
+import { promisify as promisify2 } from "node:util";
+var import_fast_glob, import_ignore, import_micromatch, isNegativePattern, normalizeAbsolutePatternToRelative, absolutePrefixesMatch, getStaticAbsolutePathPrefix, normalizeNegativePattern, bindFsMethod, promisifyFsMethod, normalizeDirectoryPatternForFastGlob, getParentDirectoryPrefix, adjustIgnorePatternsForParentDirectories, getAsyncStatMethod, getStatSyncMethod, pathHasGitDirectory, buildPathChain, findGitRootInChain, findGitRootSyncUncached, findGitRootSync, findGitRootAsyncUncached, findGitRoot, isWithinGitRoot, getParentGitignorePaths, GITIGNORE_WILDCARDS, hasGitignoreWildcards, MICROMATCH_ONLY_SYNTAX, unescapeGitignorePattern, normalizeGitignorePatternForIgnore, toLiteralPattern, finalSegment, toStandaloneRule, isInsideCwd, anchorToCwd, createNameComparer, getNegationFinalSegments, negationsCouldRescue, expandBraceGroups, convertIgnorePatternsForIgnoreFileSearch, getRulePrune, buildPrunePatternsAndGuards, convertPatternsForFastGlob;
+var init_utilities = __esm({
+  "node_modules/globby/utilities.js"() {
+    import_fast_glob = __toESM(require_out4(), 1);
+    import_ignore = __toESM(require_ignore(), 1);
+    init_is_path_inside();
+    import_micromatch = __toESM(require_micromatch(), 1);
+    init_slash();
+    isNegativePattern = (pattern) => pattern[0] === "!";
+    normalizeAbsolutePatternToRelative = (pattern) => {
+      if (!pattern.startsWith("/")) {
+        return pattern;
+      }
+      const inner = pattern.slice(1);
+      const firstSlashIndex = inner.indexOf("/");
+      const firstSegment = firstSlashIndex > 0 ? inner.slice(0, firstSlashIndex) : inner;
+      if (firstSlashIndex > 0 && !import_fast_glob.default.isDynamicPattern(firstSegment)) {
+        return pattern;
+      }
+      return inner;
+    };
+    absolutePrefixesMatch = (positivePrefix, negativePrefix) => negativePrefix === positivePrefix;
+    getStaticAbsolutePathPrefix = (pattern) => {
+      if (!path2.isAbsolute(pattern)) {
+        return void 0;
+      }
+      const staticSegments = [];
+      for (const segment of pattern.split("/")) {
+        if (!segment) {
+          continue;
+        }
+        if (import_fast_glob.default.isDynamicPattern(segment)) {
+          break;
+        }
+        staticSegments.push(segment);
+      }
+      return staticSegments.length === 0 ? void 0 : `/${staticSegments.join("/")}`;
+    };
+    normalizeNegativePattern = (pattern, positiveAbsolutePathPrefixes = [], hasRelativePositivePattern = false) => {
+      if (!pattern.startsWith("/")) {
+        return pattern;
+      }
+      const normalizedPattern = normalizeAbsolutePatternToRelative(pattern);
+      if (normalizedPattern !== pattern) {
+        return normalizedPattern;
+      }
+      if (hasRelativePositivePattern) {
+        return pattern.slice(1);
+      }
+      const negativeAbsolutePathPrefix = getStaticAbsolutePathPrefix(pattern);
+      const preserveAsAbsolutePattern = negativeAbsolutePathPrefix !== void 0 && positiveAbsolutePathPrefixes.some((positiveAbsolutePathPrefix) => absolutePrefixesMatch(positiveAbsolutePathPrefix, negativeAbsolutePathPrefix));
+      return preserveAsAbsolutePattern ? pattern : pattern.slice(1);
+    };
+    bindFsMethod = (object, methodName) => {
+      const method = object?.[methodName];
+      return typeof method === "function" ? method.bind(object) : void 0;
+    };
+    promisifyFsMethod = (object, methodName) => {
+      const method = object?.[methodName];
+      if (typeof method !== "function") {
+        return void 0;
+      }
+      return promisify2(method.bind(object));
+    };
+    normalizeDirectoryPatternForFastGlob = (pattern) => {
+      if (!pattern.endsWith("/")) {
+        return pattern;
+      }
+      const trimmedPattern = pattern.replace(/\/+$/u, "");
+      if (!trimmedPattern) {
+        return "/**";
+      }
+      if (trimmedPattern === "**") {
+        return "**/**";
+      }
+      const hasLeadingSlash = trimmedPattern.startsWith("/");
+      const patternBody = hasLeadingSlash ? trimmedPattern.slice(1) : trimmedPattern;
+      const hasInnerSlash = patternBody.includes("/");
+      const needsRecursivePrefix = !hasLeadingSlash && !hasInnerSlash && !trimmedPattern.startsWith("**/");
+      const recursivePrefix = needsRecursivePrefix ? "**/" : "";
+      return `${recursivePrefix}${trimmedPattern}/**`;
+    };
+    getParentDirectoryPrefix = (pattern) => {
+      const normalizedPattern = isNegativePattern(pattern) ? pattern.slice(1) : pattern;
+      const match = normalizedPattern.match(/^(\.\.\/)+/);
+      return match ? match[0] : "";
+    };
+    adjustIgnorePatternsForParentDirectories = (patterns, ignorePatterns) => {
+      if (patterns.length === 0 || ignorePatterns.length === 0) {
+        return ignorePatterns;
+      }
+      const parentPrefixes = patterns.map((pattern) => getParentDirectoryPrefix(pattern));
+      const firstPrefix = parentPrefixes[0];
+      if (!firstPrefix) {
+        return ignorePatterns;
+      }
+      const allSamePrefix = parentPrefixes.every((prefix) => prefix === firstPrefix);
+      if (!allSamePrefix) {
+        return ignorePatterns;
+      }
+      return ignorePatterns.map((pattern) => {
+        if (pattern.startsWith("**/") && !pattern.startsWith("../")) {
+          return firstPrefix + pattern;
+        }
+        return pattern;
+      });
+    };
+    getAsyncStatMethod = (fsImplementation) => bindFsMethod(fsImplementation?.promises, "stat") ?? bindFsMethod(fs3.promises, "stat");
+    getStatSyncMethod = (fsImplementation) => {
+      if (fsImplementation) {
+        return bindFsMethod(fsImplementation, "statSync");
+      }
+      return bindFsMethod(fs3, "statSync");
+    };
+    pathHasGitDirectory = (stats) => Boolean(stats?.isDirectory?.() || stats?.isFile?.());
+    buildPathChain = (startPath, rootPath) => {
+      const chain = [];
+      let currentPath = startPath;
+      chain.push(currentPath);
+      while (currentPath !== rootPath) {
+        const parentPath = path2.dirname(currentPath);
+        if (parentPath === currentPath) {
+          break;
+        }
+        currentPath = parentPath;
+        chain.push(currentPath);
+      }
+      return chain;
+    };
+    findGitRootInChain = async (paths, statMethod) => {
+      for (const directory of paths) {
+        const gitPath = path2.join(directory, ".git");
+        try {
+          const stats = await statMethod(gitPath);
+          if (pathHasGitDirectory(stats)) {
+            return directory;
+          }
+        } catch {
+        }
+      }
+      return void 0;
+    };
+    findGitRootSyncUncached = (cwd, fsImplementation) => {
+      const statSyncMethod = getStatSyncMethod(fsImplementation);
+      if (!statSyncMethod) {
+        return void 0;
+      }
+      const currentPath = path2.resolve(cwd);
+      const { root } = path2.parse(currentPath);
+      const chain = buildPathChain(currentPath, root);
+      for (const directory of chain) {
+        const gitPath = path2.join(directory, ".git");
+        try {
+          const stats = statSyncMethod(gitPath);
+          if (pathHasGitDirectory(stats)) {
+            return directory;
+          }
+        } catch {
+        }
+      }
+      return void 0;
+    };
+    findGitRootSync = (cwd, fsImplementation) => {
+      if (typeof cwd !== "string") {
+        throw new TypeError("cwd must be a string");
+      }
+      return findGitRootSyncUncached(cwd, fsImplementation);
+    };
+    findGitRootAsyncUncached = async (cwd, fsImplementation) => {
+      const statMethod = getAsyncStatMethod(fsImplementation);
+      if (!statMethod) {
+        return findGitRootSync(cwd, fsImplementation);
+      }
+      const currentPath = path2.resolve(cwd);
+      const { root } = path2.parse(currentPath);
+      const chain = buildPathChain(currentPath, root);
+      return findGitRootInChain(chain, statMethod);
+    };
+    findGitRoot = async (cwd, fsImplementation) => {
+      if (typeof cwd !== "string") {
+        throw new TypeError("cwd must be a string");
+      }
+      return findGitRootAsyncUncached(cwd, fsImplementation);
+    };
+    isWithinGitRoot = (gitRoot, cwd) => {
+      const resolvedGitRoot = path2.resolve(gitRoot);
+      const resolvedCwd = path2.resolve(cwd);
+      return resolvedCwd === resolvedGitRoot || isPathInside(resolvedCwd, resolvedGitRoot);
+    };
+    getParentGitignorePaths = (gitRoot, cwd) => {
+      if (gitRoot && typeof gitRoot !== "string") {
+        throw new TypeError("gitRoot must be a string or undefined");
+      }
+      if (typeof cwd !== "string") {
+        throw new TypeError("cwd must be a string");
+      }
+      if (!gitRoot) {
+        return [];
+      }
+      if (!isWithinGitRoot(gitRoot, cwd)) {
+        return [];
+      }
+      const chain = buildPathChain(path2.resolve(cwd), path2.resolve(gitRoot));
+      return [...chain].reverse().map((directory) => path2.join(directory, ".gitignore"));
+    };
+    GITIGNORE_WILDCARDS = /(?<!\\)[*?[]/u;
+    hasGitignoreWildcards = (value) => GITIGNORE_WILDCARDS.test(value);
+    MICROMATCH_ONLY_SYNTAX = /[(){}|\\]/u;
+    unescapeGitignorePattern = (value) => value.replaceAll(/\\(.)/gu, "$1");
+    normalizeGitignorePatternForIgnore = (value) => value.replaceAll(/\\(.)/gu, (match, character) => "*[]\\".includes(character) ? match : character);
+    toLiteralPattern = (value) => import_fast_glob.default.escapePath(unescapeGitignorePattern(value));
+    finalSegment = (value) => value.replace(/\/+$/u, "").split("/").pop();
+    toStandaloneRule = (value) => value.replace(/^([#!])/u, String.raw`\$1`);
+    isInsideCwd = (relativePath) => relativePath !== "" && !relativePath.startsWith("..") && !path2.isAbsolute(relativePath);
+    anchorToCwd = (directory, body, cwd) => {
+      const relativePath = slash(path2.relative(cwd, path2.join(directory, body)));
+      return isInsideCwd(relativePath) ? relativePath : void 0;
+    };
+    createNameComparer = () => {
+      const nameMatchers = /* @__PURE__ */ new Map();
+      const matchesName = (pattern, name) => {
+        const namePath = unescapeGitignorePattern(name);
+        if (!(0, import_ignore.isPathValid)(namePath)) {
+          return true;
+        }
+        const normalizedPattern = normalizeGitignorePatternForIgnore(pattern);
+        let nameMatcher = nameMatchers.get(normalizedPattern);
+        if (!nameMatcher) {
+          nameMatcher = (0, import_ignore.default)().add([toStandaloneRule(normalizedPattern)]);
+          nameMatchers.set(normalizedPattern, nameMatcher);
+        }
+        return nameMatcher.ignores(namePath);
+      };
+      return (pattern, name) => {
+        if (hasGitignoreWildcards(pattern) && hasGitignoreWildcards(name)) {
+          return true;
+        }
+        return hasGitignoreWildcards(name) ? matchesName(name, pattern) : matchesName(pattern, name);
+      };
+    };
+    getNegationFinalSegments = (rules) => rules.filter((rule) => isNegativePattern(rule.pattern)).map((rule) => finalSegment(rule.pattern.slice(1))).filter(Boolean);
+    negationsCouldRescue = (rules, names) => {
+      if (names.length === 0) {
+        return false;
+      }
+      const couldNameTheSamePath = createNameComparer();
+      return getNegationFinalSegments(rules).some((negation) => names.some((name) => couldNameTheSamePath(name, negation)));
+    };
+    expandBraceGroups = (pattern) => {
+      if (!pattern.includes("{")) {
+        return [pattern];
+      }
+      const expandedPatterns = import_fast_glob.default.generateTasks(pattern).flatMap((task) => task.patterns);
+      return expandedPatterns.length > 0 ? expandedPatterns : [pattern];
+    };
+    convertIgnorePatternsForIgnoreFileSearch = (ignorePatterns, searchPatterns) => {
+      if (ignorePatterns.length === 0) {
+        return ignorePatterns;
+      }
+      const couldNameTheSamePath = createNameComparer();
+      const expandedSearchPatterns = searchPatterns.flatMap((pattern) => expandBraceGroups(pattern));
+      if (expandedSearchPatterns.some((pattern) => MICROMATCH_ONLY_SYNTAX.test(pattern.slice(0, pattern.lastIndexOf("/") + 1)))) {
+        return [];
+      }
+      const ignoreFileNames = expandedSearchPatterns.map((pattern) => finalSegment(pattern)).filter(Boolean);
+      const couldNameAnIgnoreFile = (pattern) => {
+        const name = finalSegment(pattern.replace(/\/\*\*$/u, ""));
+        if (!name || MICROMATCH_ONLY_SYNTAX.test(name)) {
+          return true;
+        }
+        return ignoreFileNames.some((ignoreFileName) => MICROMATCH_ONLY_SYNTAX.test(ignoreFileName) ? hasGitignoreWildcards(name) || import_micromatch.default.isMatch(unescapeGitignorePattern(name), ignoreFileName, { dot: true, nocase: true }) : couldNameTheSamePath(name, ignoreFileName));
+      };
+      return ignorePatterns.filter((pattern) => !expandBraceGroups(pattern).some((expanded) => couldNameAnIgnoreFile(expanded)));
+    };
+    getRulePrune = ({ pattern, directory }, { cwd, matcher, hasNegations, canSkipAtAnyDepth, canMatchIgnoreFile, gitignoreOnlySearch }) => {
+      if (isNegativePattern(pattern)) {
+        return void 0;
+      }
+      const isDirectoryPattern = pattern.endsWith("/");
+      const clean = pattern.replace(/\/+$/u, "");
+      if (!clean) {
+        return void 0;
+      }
+      const body = clean.startsWith("**/") && !clean.slice(3).includes("/") ? clean.slice(3) : clean;
+      if (canMatchIgnoreFile(finalSegment(body))) {
+        return void 0;
+      }
+      const isGlob = hasGitignoreWildcards(body);
+      if (isGlob && MICROMATCH_ONLY_SYNTAX.test(body)) {
+        return void 0;
+      }
+      const toFastGlob = (value) => normalizeDirectoryPatternForFastGlob(`/${value}${isDirectoryPattern ? "/" : ""}`).replace(/^\//u, "");
+      if (!body.includes("/") && canSkipAtAnyDepth(body)) {
+        const relativeDirectory = slash(path2.relative(cwd, directory));
+        const prefix = isInsideCwd(relativeDirectory) ? `${import_fast_glob.default.escapePath(relativeDirectory)}/` : "";
+        return { pattern: toFastGlob(`${prefix}**/${isGlob ? body : toLiteralPattern(body)}`), guardName: body };
+      }
+      const anchoredBody = body.replace(/^\//u, "");
+      const target = anchorToCwd(directory, isGlob ? anchoredBody : unescapeGitignorePattern(anchoredBody), cwd);
+      if (target === void 0) {
+        return void 0;
+      }
+      const guardName = finalSegment(anchoredBody);
+      if (isGlob) {
+        return hasNegations ? void 0 : { pattern: toFastGlob(target), guardName };
+      }
+      if (!matcher(path2.resolve(cwd, target) + path2.sep).ignored) {
+        return void 0;
+      }
+      const needsGuard = !gitignoreOnlySearch || target.includes("/");
+      return {
+        pattern: toFastGlob(import_fast_glob.default.escapePath(target)),
+        guardName: needsGuard ? guardName : void 0
+      };
+    };
+    buildPrunePatternsAndGuards = (rules, matcher, cwd, { gitignoreOnlySearch = false, searchesForGitignoreFiles = false } = {}) => {
+      if (!matcher || !cwd || !rules || rules.length === 0) {
+        return { patterns: [], guardNames: [] };
+      }
+      const negationNames = getNegationFinalSegments(rules);
+      const couldNameTheSamePath = createNameComparer();
+      const context3 = {
+        cwd,
+        matcher,
+        hasNegations: negationNames.length > 0,
+        canSkipAtAnyDepth: (pattern) => !negationNames.some((name) => couldNameTheSamePath(pattern, name)),
+        canMatchIgnoreFile: (pattern) => searchesForGitignoreFiles && couldNameTheSamePath(pattern, ".gitignore"),
+        gitignoreOnlySearch
+      };
+      const patterns = [];
+      const guardNames = [];
+      for (const rule of rules) {
+        const prune = getRulePrune(rule, context3);
+        if (!prune) {
+          continue;
+        }
+        patterns.push(prune.pattern);
+        if (prune.guardName !== void 0) {
+          guardNames.push(prune.guardName);
+        }
+      }
+      return { patterns, guardNames };
+    };
+    convertPatternsForFastGlob = (rules, matcher, cwd) => buildPrunePatternsAndGuards(rules, matcher, cwd).patterns;
+  }
+});
+
+// node_modules/globby/ignore.js
+import process2 from "node:process";
+import fs4 from "node:fs";
+import fsPromises from "node:fs/promises";
+import path3 from "node:path";
+import os5 from "node:os";
+var import_fast_glob2, import_ignore2, defaultIgnoredDirectories, ignoreFilesGlobOptions, GITIGNORE_FILES_PATTERN, MAX_INCLUDE_DEPTH, getReadFileMethod, getReadFileSyncMethod, shouldSkipIgnoreFileError, createReadError, createIgnoreFileReadError, createGitConfigReadError, processIgnoreFileCore, readIgnoreFilesSafely, readIgnoreFilesSafelySync, dedupePaths, globIgnoreFiles, normalizeIgnoreFileLine, readIgnoreFileLines, getIgnoreRules, buildIgnoreResult, applyBaseToPattern, parseIgnoreFile, toRelativePath, notIgnored, createIgnoreMatcher, normalizeOptions, unescapeGitQuotedValue, parseGitConfigValue, resolveConfigPath, parseGitConfigSection, parseGitConfigEntry, parseIncludeIfCondition, normalizeGitConfigConditionPattern, gitConfigGlobToRegex, matchesIncludeIfCondition, shouldIncludeConfigSection, createExcludesFileValue, parseGitConfigForExcludesFile, readGitConfigFile, getExcludesFileFromGitConfigSync, getExcludesFileFromGitConfigAsync, resolveGitDirectoryFromFile, getGitDirectorySync, getGitDirectoryAsync, getXdgConfigHome, getGitConfigPaths, getDefaultGlobalGitignorePath, resolveExcludesFilePath, readGlobalGitignoreContent, getGlobalGitignoreFile, getGlobalGitignoreFileAsync, buildGlobalMatcher, getKnownIgnoreFilePaths, getKnownIgnoreFileSearchOptions, getKnownIgnoreFilePattern, getMatchingKnownIgnoreFilePaths, globKnownIgnoreFilePaths, filterKnownIgnoreFilePathsAsync, filterKnownIgnoreFilePathsSync, getIgnoreFileSearchPrune, withPrunedSearch, getUnreadPaths, collectIgnoreFileArtifactsAsync, collectIgnoreFileArtifactsSync, isIgnoredByIgnoreFiles, isIgnoredByIgnoreFilesSync, getPatternsFromIgnoreFiles, getIgnorePatternsAndPredicate, getIgnorePatternsAndPredicateSync, isGitIgnored, isGitIgnoredSync;
+var init_ignore = __esm({
+  "node_modules/globby/ignore.js"() {
+    import_fast_glob2 = __toESM(require_out4(), 1);
+    import_ignore2 = __toESM(require_ignore(), 1);
+    init_is_path_inside();
+    init_slash();
+    init_node();
+    init_utilities();
+    defaultIgnoredDirectories = [
+      "**/node_modules",
+      "**/flow-typed",
+      "**/coverage",
+      "**/.git"
+    ];
+    ignoreFilesGlobOptions = {
+      absolute: true,
+      dot: true
+    };
+    GITIGNORE_FILES_PATTERN = "**/.gitignore";
+    MAX_INCLUDE_DEPTH = 10;
+    getReadFileMethod = (fsImplementation) => bindFsMethod(fsImplementation?.promises, "readFile") ?? bindFsMethod(fsPromises, "readFile") ?? promisifyFsMethod(fsImplementation, "readFile");
+    getReadFileSyncMethod = (fsImplementation) => bindFsMethod(fsImplementation, "readFileSync") ?? bindFsMethod(fs4, "readFileSync");
+    shouldSkipIgnoreFileError = (error2, suppressErrors) => {
+      if (!error2) {
+        return Boolean(suppressErrors);
+      }
+      if (error2.code === "ENOENT" || error2.code === "ENOTDIR") {
+        return true;
+      }
+      return Boolean(suppressErrors);
+    };
+    createReadError = (kind, filePath, error2) => {
+      const prefix = `Failed to read ${kind} at ${filePath}`;
+      if (error2 instanceof Error) {
+        return new Error(`${prefix}: ${error2.message}`, { cause: error2 });
+      }
+      return new Error(`${prefix}: ${String(error2)}`);
+    };
+    createIgnoreFileReadError = (filePath, error2) => createReadError("ignore file", filePath, error2);
+    createGitConfigReadError = (filePath, error2) => createReadError("git config", filePath, error2);
+    processIgnoreFileCore = (filePath, readMethod, suppressErrors) => {
+      try {
+        const content = readMethod(filePath, "utf8");
+        return { filePath, content };
+      } catch (error2) {
+        if (shouldSkipIgnoreFileError(error2, suppressErrors)) {
+          return void 0;
+        }
+        throw createIgnoreFileReadError(filePath, error2);
+      }
+    };
+    readIgnoreFilesSafely = async (paths, readFileMethod, suppressErrors) => {
+      const fileResults = await Promise.all(paths.map(async (filePath) => {
+        try {
+          const content = await readFileMethod(filePath, "utf8");
+          return { filePath, content };
+        } catch (error2) {
+          if (shouldSkipIgnoreFileError(error2, suppressErrors)) {
+            return void 0;
+          }
+          throw createIgnoreFileReadError(filePath, error2);
+        }
+      }));
+      return fileResults.filter(Boolean);
+    };
+    readIgnoreFilesSafelySync = (paths, readFileSyncMethod, suppressErrors) => paths.map((filePath) => processIgnoreFileCore(filePath, readFileSyncMethod, suppressErrors)).filter(Boolean);
+    dedupePaths = (paths) => {
+      const seen = /* @__PURE__ */ new Set();
+      return paths.filter((filePath) => {
+        if (seen.has(filePath)) {
+          return false;
+        }
+        seen.add(filePath);
+        return true;
+      });
+    };
+    globIgnoreFiles = (globFunction, patterns, normalizedOptions) => globFunction(patterns, {
+      ...normalizedOptions,
+      ...ignoreFilesGlobOptions
+      // Must be last to ensure absolute/dot flags stick
+    });
+    normalizeIgnoreFileLine = (line) => {
+      line = line.replace(/^\uFEFF/u, "");
+      let whitespaceStart = line.length;
+      while (whitespaceStart > 0 && /\s/u.test(line[whitespaceStart - 1])) {
+        whitespaceStart--;
+      }
+      if (whitespaceStart === line.length) {
+        return line;
+      }
+      let backslashCount = 0;
+      for (let index = whitespaceStart - 1; index >= 0 && line[index] === "\\"; index--) {
+        backslashCount++;
+      }
+      return backslashCount % 2 === 1 ? line.slice(0, whitespaceStart) + " " : line.slice(0, whitespaceStart);
+    };
+    readIgnoreFileLines = (content) => content.split(/\r?\n/).map((line) => normalizeIgnoreFileLine(line)).filter((line) => line && !line.startsWith("#"));
+    getIgnoreRules = (files) => files.flatMap((file) => {
+      const directory = path3.dirname(file.filePath);
+      return readIgnoreFileLines(file.content).map((pattern) => ({ pattern, directory }));
+    });
+    buildIgnoreResult = (files, normalizedOptions, gitRoot) => {
+      const baseDir = gitRoot || normalizedOptions.cwd;
+      const patterns = getPatternsFromIgnoreFiles(files, baseDir);
+      const matcher = createIgnoreMatcher(patterns, normalizedOptions.cwd, baseDir);
+      return {
+        patterns,
+        rules: getIgnoreRules(files),
+        matcher,
+        predicate: (fileOrDirectory) => matcher(fileOrDirectory).ignored,
+        usingGitRoot: Boolean(gitRoot && gitRoot !== normalizedOptions.cwd)
+      };
+    };
+    applyBaseToPattern = (pattern, base) => {
+      if (!base) {
+        return pattern;
+      }
+      const isNegative = isNegativePattern(pattern);
+      const cleanPattern = isNegative ? pattern.slice(1) : pattern;
+      const slashIndex = cleanPattern.indexOf("/");
+      const hasNonTrailingSlash = slashIndex !== -1 && slashIndex !== cleanPattern.length - 1;
+      let result;
+      if (!hasNonTrailingSlash) {
+        result = path3.posix.join(base, "**", cleanPattern);
+      } else if (cleanPattern.startsWith("/")) {
+        result = path3.posix.join(base, cleanPattern.slice(1));
+      } else {
+        result = path3.posix.join(base, cleanPattern);
+      }
+      return isNegative ? "!" + result : result;
+    };
+    parseIgnoreFile = (file, cwd) => {
+      const base = slash(path3.relative(cwd, path3.dirname(file.filePath)));
+      return readIgnoreFileLines(file.content).map((pattern) => applyBaseToPattern(pattern, base));
+    };
+    toRelativePath = (fileOrDirectory, cwd) => {
+      if (path3.isAbsolute(fileOrDirectory)) {
+        const relativePath = path3.relative(cwd, fileOrDirectory);
+        if (relativePath && !isPathInside(fileOrDirectory, cwd)) {
+          return void 0;
+        }
+        return relativePath;
+      }
+      if (fileOrDirectory.startsWith("./")) {
+        return fileOrDirectory.slice(2);
+      }
+      if (fileOrDirectory.startsWith("../")) {
+        return void 0;
+      }
+      return fileOrDirectory;
+    };
+    notIgnored = { ignored: false, unignored: false };
+    createIgnoreMatcher = (patterns, cwd, baseDir) => {
+      const ignores = (0, import_ignore2.default)().add(patterns);
+      const resolvedCwd = path3.normalize(path3.resolve(cwd));
+      const resolvedBaseDir = path3.normalize(path3.resolve(baseDir));
+      return (fileOrDirectory) => {
+        fileOrDirectory = toPath(fileOrDirectory);
+        const hasTrailingSeparator = /[/\\]$/.test(fileOrDirectory);
+        const normalizedPath = path3.normalize(path3.resolve(fileOrDirectory));
+        if (normalizedPath === resolvedCwd) {
+          return notIgnored;
+        }
+        let relativePath = toRelativePath(fileOrDirectory, resolvedBaseDir);
+        if (relativePath === void 0) {
+          return notIgnored;
+        }
+        if (!relativePath) {
+          return notIgnored;
+        }
+        if (hasTrailingSeparator && !relativePath.endsWith(path3.sep)) {
+          relativePath += path3.sep;
+        }
+        return ignores.test(slash(relativePath));
+      };
+    };
+    normalizeOptions = (options = {}) => {
+      const ignoreOption = options.ignore ? Array.isArray(options.ignore) ? options.ignore : [options.ignore] : [];
+      const cwd = toPath(options.cwd) ?? process2.cwd();
+      const deep = typeof options.deep === "number" ? Math.max(0, options.deep) + 1 : Number.POSITIVE_INFINITY;
+      return {
+        cwd,
+        suppressErrors: options.suppressErrors ?? false,
+        deep,
+        ignore: [...ignoreOption, ...defaultIgnoredDirectories],
+        followSymbolicLinks: options.followSymbolicLinks ?? true,
+        concurrency: options.concurrency,
+        throwErrorOnBrokenSymbolicLink: options.throwErrorOnBrokenSymbolicLink ?? false,
+        fs: options.fs
+      };
+    };
+    unescapeGitQuotedValue = (value) => value.replaceAll(/\\(["\\abfnrtv])/g, (_match, escapedCharacter) => {
+      switch (escapedCharacter) {
+        case "a": {
+          return "\x07";
+        }
+        case "b": {
+          return "\b";
+        }
+        case "f": {
+          return "\f";
+        }
+        case "n": {
+          return "\n";
+        }
+        case "r": {
+          return "\r";
+        }
+        case "t": {
+          return "	";
+        }
+        case "v": {
+          return "\v";
+        }
+        default: {
+          return escapedCharacter;
+        }
+      }
+    });
+    parseGitConfigValue = (value) => {
+      const trimmedValue = value.trim();
+      const quotedMatch = trimmedValue.match(/^"((?:[^"\\]|\\.)*)"\s*(?:[#;].*)?$/);
+      if (quotedMatch) {
+        return unescapeGitQuotedValue(quotedMatch[1]);
+      }
+      return trimmedValue.replace(/\s[#;].*$/, "").trim();
+    };
+    resolveConfigPath = (filePath, configPath) => {
+      if (configPath.startsWith("~/")) {
+        const homeDirectory = os5.homedir();
+        const resolved = path3.join(homeDirectory, configPath.slice(2));
+        if (!isPathInside(resolved, homeDirectory)) {
+          return path3.join(homeDirectory, ".globby-invalid-path-traversal");
+        }
+        return resolved;
+      }
+      if (path3.isAbsolute(configPath)) {
+        return configPath;
+      }
+      return path3.resolve(path3.dirname(filePath), configPath);
+    };
+    parseGitConfigSection = (line) => {
+      if (!line.startsWith("[")) {
+        return void 0;
+      }
+      let inQuotes = false;
+      let isEscaped = false;
+      for (let index = 1; index < line.length; index++) {
+        const character = line[index];
+        if (isEscaped) {
+          isEscaped = false;
+          continue;
+        }
+        if (character === "\\") {
+          isEscaped = true;
+          continue;
+        }
+        if (character === '"') {
+          inQuotes = !inQuotes;
+          continue;
+        }
+        if (character === "]" && !inQuotes) {
+          const remainder = line.slice(index + 1).trimStart();
+          if (remainder && !remainder.startsWith("#") && !remainder.startsWith(";")) {
+            return void 0;
+          }
+          return line.slice(1, index).trim();
+        }
+      }
+      return void 0;
+    };
+    parseGitConfigEntry = (line) => {
+      const match = line.match(/^([A-Za-z\d-.]+)\s*=\s*(.*)$/);
+      if (!match) {
+        return void 0;
+      }
+      return {
+        key: match[1].toLowerCase(),
+        value: parseGitConfigValue(match[2])
+      };
+    };
+    parseIncludeIfCondition = (section) => {
+      if (!section) {
+        return void 0;
+      }
+      const match = section.match(/^includeif\s+"([^"]+)"$/i);
+      return match ? match[1] : void 0;
+    };
+    normalizeGitConfigConditionPattern = (pattern, configFilePath) => {
+      if (pattern.startsWith("~/")) {
+        pattern = path3.join(os5.homedir(), pattern.slice(2));
+      } else if (pattern.startsWith("./")) {
+        pattern = path3.resolve(path3.dirname(configFilePath), pattern.slice(2));
+      } else if (!path3.isAbsolute(pattern)) {
+        pattern = `**/${pattern}`;
+      }
+      if (pattern.endsWith("/")) {
+        pattern += "**";
+      }
+      return slash(pattern);
+    };
+    gitConfigGlobToRegex = (pattern, flags) => {
+      let regex = "";
+      for (let index = 0; index < pattern.length; index++) {
+        const character = pattern[index];
+        const nextCharacter = pattern[index + 1];
+        const nextNextCharacter = pattern[index + 2];
+        if (character === "*" && nextCharacter === "*" && nextNextCharacter === "/") {
+          regex += "(?:.*/)?";
+          index += 2;
+          continue;
+        }
+        if (character === "*" && nextCharacter === "*") {
+          regex += ".*";
+          index += 1;
+          continue;
+        }
+        if (character === "*") {
+          regex += "[^/]*";
+          continue;
+        }
+        if (character === "?") {
+          regex += "[^/]";
+          continue;
+        }
+        if (character === "[") {
+          const closingBracketIndex = pattern.indexOf("]", index + 1);
+          if (closingBracketIndex !== -1) {
+            const bracketContent = pattern.slice(index + 1, closingBracketIndex);
+            if (bracketContent) {
+              const negatedBracketContent = bracketContent[0] === "!" ? `^${bracketContent.slice(1)}` : bracketContent;
+              regex += `[${negatedBracketContent}]`;
+              index = closingBracketIndex;
+              continue;
+            }
+          }
+        }
+        regex += /[|\\{}()[\]^$+?.]/.test(character) ? `\\${character}` : character;
+      }
+      try {
+        return new RegExp(`^${regex}$`, flags);
+      } catch {
+        return /(?!)/;
+      }
+    };
+    matchesIncludeIfCondition = (condition, gitDirectory, configFilePath) => {
+      if (!gitDirectory) {
+        return false;
+      }
+      const match = condition.match(/^(gitdir|gitdir\/i):(.*)$/i);
+      if (!match) {
+        return false;
+      }
+      const [, keyword, rawPattern] = match;
+      const pattern = normalizeGitConfigConditionPattern(rawPattern.trim(), configFilePath);
+      const isCaseInsensitive = keyword.toLowerCase() === "gitdir/i";
+      const regularExpression = gitConfigGlobToRegex(pattern, isCaseInsensitive ? "i" : void 0);
+      const normalizedGitDirectory = slash(path3.resolve(gitDirectory));
+      return regularExpression.test(normalizedGitDirectory);
+    };
+    shouldIncludeConfigSection = (section, gitDirectory, configFilePath) => {
+      if (section?.toLowerCase() === "include") {
+        return true;
+      }
+      const condition = parseIncludeIfCondition(section);
+      return condition ? matchesIncludeIfCondition(condition, gitDirectory, configFilePath) : false;
+    };
+    createExcludesFileValue = (value, declaringFilePath) => ({
+      value,
+      declaringFilePath
+    });
+    parseGitConfigForExcludesFile = (content, normalizedPath, gitDirectory) => {
+      let currentSection;
+      let excludesFile;
+      const includePaths = [];
+      for (const line of content.split(/\r?\n/)) {
+        const trimmed = line.trim();
+        if (!trimmed || trimmed.startsWith("#") || trimmed.startsWith(";")) {
+          continue;
+        }
+        if (trimmed.startsWith("[")) {
+          currentSection = parseGitConfigSection(trimmed);
+          continue;
+        }
+        const entry = parseGitConfigEntry(trimmed);
+        if (!entry) {
+          continue;
+        }
+        if (currentSection?.toLowerCase() === "core" && entry.key === "excludesfile") {
+          excludesFile = createExcludesFileValue(entry.value, normalizedPath);
+          continue;
+        }
+        if (shouldIncludeConfigSection(currentSection, gitDirectory, normalizedPath) && entry.key === "path" && entry.value) {
+          includePaths.push(resolveConfigPath(normalizedPath, entry.value));
+        }
+      }
+      return { excludesFile, includePaths };
+    };
+    readGitConfigFile = (normalizedPath, readMethod, suppressErrors) => {
+      try {
+        return readMethod(normalizedPath, "utf8");
+      } catch (error2) {
+        if (shouldSkipIgnoreFileError(error2, suppressErrors)) {
+          return void 0;
+        }
+        throw createGitConfigReadError(normalizedPath, error2);
+      }
+    };
+    getExcludesFileFromGitConfigSync = (filePath, readFileSync8, gitDirectory, options = {}) => {
+      const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
+      const normalizedPath = path3.resolve(filePath);
+      if (includeStack.has(normalizedPath)) {
+        return void 0;
+      }
+      if (depth >= MAX_INCLUDE_DEPTH) {
+        return void 0;
+      }
+      includeStack.add(normalizedPath);
+      const content = readGitConfigFile(normalizedPath, readFileSync8, suppressErrors);
+      if (content === void 0) {
+        includeStack.delete(normalizedPath);
+        return void 0;
+      }
+      let { excludesFile, includePaths } = parseGitConfigForExcludesFile(content, normalizedPath, gitDirectory);
+      for (const includePath of includePaths) {
+        const includedExcludesFile = getExcludesFileFromGitConfigSync(includePath, readFileSync8, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
+        if (includedExcludesFile !== void 0) {
+          excludesFile = includedExcludesFile;
+        }
+      }
+      includeStack.delete(normalizedPath);
+      return excludesFile;
+    };
+    getExcludesFileFromGitConfigAsync = async (filePath, readFile, gitDirectory, options = {}) => {
+      const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
+      const normalizedPath = path3.resolve(filePath);
+      if (includeStack.has(normalizedPath)) {
+        return void 0;
+      }
+      if (depth >= MAX_INCLUDE_DEPTH) {
+        return void 0;
+      }
+      includeStack.add(normalizedPath);
+      let content;
+      try {
+        content = await readFile(normalizedPath, "utf8");
+      } catch (error2) {
+        includeStack.delete(normalizedPath);
+        if (shouldSkipIgnoreFileError(error2, suppressErrors)) {
+          return void 0;
+        }
+        throw createGitConfigReadError(normalizedPath, error2);
+      }
+      let { excludesFile, includePaths } = parseGitConfigForExcludesFile(content, normalizedPath, gitDirectory);
+      for (const includePath of includePaths) {
+        const includedExcludesFile = await getExcludesFileFromGitConfigAsync(includePath, readFile, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
+        if (includedExcludesFile !== void 0) {
+          excludesFile = includedExcludesFile;
+        }
+      }
+      includeStack.delete(normalizedPath);
+      return excludesFile;
+    };
+    resolveGitDirectoryFromFile = (gitFilePath, content) => {
+      const match = content.match(/^gitdir:\s*(.+?)\s*$/i);
+      if (!match) {
+        return gitFilePath;
+      }
+      return path3.resolve(path3.dirname(gitFilePath), match[1]);
+    };
+    getGitDirectorySync = (gitRoot, readFileSync8) => {
+      if (!gitRoot) {
+        return void 0;
+      }
+      const gitFilePath = path3.join(gitRoot, ".git");
+      try {
+        return resolveGitDirectoryFromFile(gitFilePath, readFileSync8(gitFilePath, "utf8"));
+      } catch {
+        return gitFilePath;
+      }
+    };
+    getGitDirectoryAsync = async (gitRoot, readFile) => {
+      if (!gitRoot) {
+        return void 0;
+      }
+      const gitFilePath = path3.join(gitRoot, ".git");
+      try {
+        return resolveGitDirectoryFromFile(gitFilePath, await readFile(gitFilePath, "utf8"));
+      } catch {
+        return gitFilePath;
+      }
+    };
+    getXdgConfigHome = () => process2.env.XDG_CONFIG_HOME || path3.join(os5.homedir(), ".config");
+    getGitConfigPaths = () => {
+      if ("GIT_CONFIG_GLOBAL" in process2.env) {
+        const value = process2.env.GIT_CONFIG_GLOBAL;
+        return value ? [value] : [];
+      }
+      return [
+        path3.join(getXdgConfigHome(), "git", "config"),
+        path3.join(os5.homedir(), ".gitconfig")
+      ];
+    };
+    getDefaultGlobalGitignorePath = () => path3.join(getXdgConfigHome(), "git", "ignore");
+    resolveExcludesFilePath = (excludesFileConfig) => {
+      if (excludesFileConfig?.value === "") {
+        return void 0;
+      }
+      if (excludesFileConfig === void 0) {
+        return getDefaultGlobalGitignorePath();
+      }
+      return resolveConfigPath(excludesFileConfig.declaringFilePath, excludesFileConfig.value);
+    };
+    readGlobalGitignoreContent = (filePath, readMethod, suppressErrors) => {
+      try {
+        const content = readMethod(filePath, "utf8");
+        return { filePath, content };
+      } catch (error2) {
+        if (shouldSkipIgnoreFileError(error2, suppressErrors)) {
+          return void 0;
+        }
+        throw createIgnoreFileReadError(filePath, error2);
+      }
+    };
+    getGlobalGitignoreFile = (options = {}) => {
+      const cwd = toPath(options.cwd) ?? process2.cwd();
+      const readFileSync8 = getReadFileSyncMethod(options.fs);
+      const gitRoot = findGitRootSync(cwd, options.fs);
+      const gitDirectory = getGitDirectorySync(gitRoot, readFileSync8);
+      let excludesFileConfig;
+      for (const gitConfigPath of getGitConfigPaths()) {
+        const value = getExcludesFileFromGitConfigSync(gitConfigPath, readFileSync8, gitDirectory, { suppressErrors: options.suppressErrors });
+        if (value !== void 0) {
+          excludesFileConfig = value;
+        }
+      }
+      const filePath = resolveExcludesFilePath(excludesFileConfig);
+      return filePath === void 0 ? void 0 : readGlobalGitignoreContent(filePath, readFileSync8, options.suppressErrors);
+    };
+    getGlobalGitignoreFileAsync = async (options = {}) => {
+      const cwd = toPath(options.cwd) ?? process2.cwd();
+      const readFile = getReadFileMethod(options.fs);
+      const gitRoot = await findGitRoot(cwd, options.fs);
+      const gitDirectory = await getGitDirectoryAsync(gitRoot, readFile);
+      const excludesFileValues = await Promise.all(getGitConfigPaths().map((gitConfigPath) => getExcludesFileFromGitConfigAsync(
+        gitConfigPath,
+        readFile,
+        gitDirectory,
+        { suppressErrors: options.suppressErrors }
+      )));
+      const excludesFileConfig = excludesFileValues.findLast((value) => value !== void 0);
+      const filePath = resolveExcludesFilePath(excludesFileConfig);
+      if (filePath === void 0) {
+        return void 0;
+      }
+      try {
+        const content = await readFile(filePath, "utf8");
+        return { filePath, content };
+      } catch (error2) {
+        if (shouldSkipIgnoreFileError(error2, options.suppressErrors)) {
+          return void 0;
+        }
+        throw createIgnoreFileReadError(filePath, error2);
+      }
+    };
+    buildGlobalMatcher = (globalIgnoreFile, cwd, rootDirectory = cwd) => {
+      const patterns = parseIgnoreFile(globalIgnoreFile, path3.dirname(globalIgnoreFile.filePath));
+      return createIgnoreMatcher(patterns, cwd, rootDirectory);
+    };
+    getKnownIgnoreFilePaths = (patterns, normalizedOptions, gitRoot) => {
+      const searchPatterns = [patterns].flat();
+      const isGitignoreSearch = searchPatterns.includes(GITIGNORE_FILES_PATTERN);
+      if (!isGitignoreSearch) {
+        return [];
+      }
+      return gitRoot ? getParentGitignorePaths(gitRoot, normalizedOptions.cwd) : [path3.join(normalizedOptions.cwd, ".gitignore")];
+    };
+    getKnownIgnoreFileSearchOptions = (patterns, normalizedOptions) => ({
+      ...normalizedOptions,
+      ignore: [
+        ...normalizedOptions.ignore,
+        // Keep negative search patterns active when the known candidates are matched independently.
+        ...[patterns].flat().filter((pattern) => isNegativePattern(pattern)).map((pattern) => pattern.slice(1))
+      ]
+    });
+    getKnownIgnoreFilePattern = (filePath, cwd) => {
+      const pattern = isPathInside(filePath, cwd) ? path3.relative(cwd, filePath) : filePath;
+      return import_fast_glob2.default.convertPathToPattern(pattern);
+    };
+    getMatchingKnownIgnoreFilePaths = (knownPaths, matchingPaths) => {
+      const matchingPathSet = new Set(matchingPaths.map((filePath) => path3.resolve(filePath)));
+      return knownPaths.filter((filePath) => matchingPathSet.has(path3.resolve(filePath)));
+    };
+    globKnownIgnoreFilePaths = (globFunction, knownPaths, patterns, normalizedOptions) => {
+      if (knownPaths.length === 0) {
+        return [];
+      }
+      return globIgnoreFiles(
+        globFunction,
+        knownPaths.map((filePath) => getKnownIgnoreFilePattern(filePath, normalizedOptions.cwd)),
+        getKnownIgnoreFileSearchOptions(patterns, normalizedOptions)
+      );
+    };
+    filterKnownIgnoreFilePathsAsync = async (knownPaths, patterns, normalizedOptions) => {
+      const matchingPaths = await globKnownIgnoreFilePaths(import_fast_glob2.default, knownPaths, patterns, normalizedOptions);
+      return getMatchingKnownIgnoreFilePaths(knownPaths, matchingPaths);
+    };
+    filterKnownIgnoreFilePathsSync = (knownPaths, patterns, normalizedOptions) => {
+      const matchingPaths = globKnownIgnoreFilePaths(import_fast_glob2.default.sync, knownPaths, patterns, normalizedOptions);
+      return getMatchingKnownIgnoreFilePaths(knownPaths, matchingPaths);
+    };
+    getIgnoreFileSearchPrune = (searchPatterns, files, normalizedOptions, gitRoot) => {
+      if (files.length === 0) {
+        return { patterns: [], guardNames: [] };
+      }
+      const { cwd } = normalizedOptions;
+      const baseDir = gitRoot || cwd;
+      const ignorePatterns = getPatternsFromIgnoreFiles(files, baseDir);
+      const matcher = createIgnoreMatcher(ignorePatterns, cwd, baseDir);
+      const searchPatternsArray = [searchPatterns].flat();
+      const gitignoreOnlySearch = searchPatternsArray.every((pattern) => pattern === GITIGNORE_FILES_PATTERN);
+      const searchesForGitignoreFiles = searchPatternsArray.includes(GITIGNORE_FILES_PATTERN);
+      return buildPrunePatternsAndGuards(getIgnoreRules(files), matcher, cwd, { gitignoreOnlySearch, searchesForGitignoreFiles });
+    };
+    withPrunedSearch = (normalizedOptions, prunePatterns) => prunePatterns.length === 0 ? normalizedOptions : { ...normalizedOptions, ignore: [...normalizedOptions.ignore, ...prunePatterns] };
+    getUnreadPaths = (childPaths, knownPaths) => {
+      const alreadyRead = new Set(knownPaths.map((filePath) => path3.resolve(filePath)));
+      return dedupePaths(childPaths).filter((filePath) => !alreadyRead.has(path3.resolve(filePath)));
+    };
+    collectIgnoreFileArtifactsAsync = async (patterns, options, includeParentIgnoreFiles) => {
+      const normalizedOptions = normalizeOptions(options);
+      const readFileMethod = getReadFileMethod(normalizedOptions.fs);
+      const gitRoot = includeParentIgnoreFiles ? await findGitRoot(normalizedOptions.cwd, normalizedOptions.fs) : void 0;
+      const knownPaths = await filterKnownIgnoreFilePathsAsync(
+        getKnownIgnoreFilePaths(patterns, normalizedOptions, gitRoot),
+        patterns,
+        normalizedOptions
+      );
+      const knownFiles = await readIgnoreFilesSafely(knownPaths, readFileMethod, normalizedOptions.suppressErrors);
+      const { patterns: prunePatterns, guardNames } = getIgnoreFileSearchPrune(patterns, knownFiles, normalizedOptions, gitRoot);
+      const childPaths = await globIgnoreFiles(import_fast_glob2.default, patterns, withPrunedSearch(normalizedOptions, prunePatterns));
+      let childFiles = await readIgnoreFilesSafely(getUnreadPaths(childPaths, knownPaths), readFileMethod, normalizedOptions.suppressErrors);
+      if (negationsCouldRescue(getIgnoreRules(childFiles), guardNames)) {
+        const allPaths = await globIgnoreFiles(import_fast_glob2.default, patterns, normalizedOptions);
+        childFiles = await readIgnoreFilesSafely(getUnreadPaths(allPaths, knownPaths), readFileMethod, normalizedOptions.suppressErrors);
+      }
+      return { files: [...knownFiles, ...childFiles], normalizedOptions, gitRoot };
+    };
+    collectIgnoreFileArtifactsSync = (patterns, options, includeParentIgnoreFiles) => {
+      const normalizedOptions = normalizeOptions(options);
+      const readFileSyncMethod = getReadFileSyncMethod(normalizedOptions.fs);
+      const gitRoot = includeParentIgnoreFiles ? findGitRootSync(normalizedOptions.cwd, normalizedOptions.fs) : void 0;
+      const knownPaths = filterKnownIgnoreFilePathsSync(
+        getKnownIgnoreFilePaths(patterns, normalizedOptions, gitRoot),
+        patterns,
+        normalizedOptions
+      );
+      const knownFiles = readIgnoreFilesSafelySync(knownPaths, readFileSyncMethod, normalizedOptions.suppressErrors);
+      const { patterns: prunePatterns, guardNames } = getIgnoreFileSearchPrune(patterns, knownFiles, normalizedOptions, gitRoot);
+      const childPaths = globIgnoreFiles(import_fast_glob2.default.sync, patterns, withPrunedSearch(normalizedOptions, prunePatterns));
+      let childFiles = readIgnoreFilesSafelySync(getUnreadPaths(childPaths, knownPaths), readFileSyncMethod, normalizedOptions.suppressErrors);
+      if (negationsCouldRescue(getIgnoreRules(childFiles), guardNames)) {
+        const allPaths = globIgnoreFiles(import_fast_glob2.default.sync, patterns, normalizedOptions);
+        childFiles = readIgnoreFilesSafelySync(getUnreadPaths(allPaths, knownPaths), readFileSyncMethod, normalizedOptions.suppressErrors);
+      }
+      return { files: [...knownFiles, ...childFiles], normalizedOptions, gitRoot };
+    };
+    isIgnoredByIgnoreFiles = async (patterns, options) => {
+      const { files, normalizedOptions, gitRoot } = await collectIgnoreFileArtifactsAsync(patterns, options, false);
+      return buildIgnoreResult(files, normalizedOptions, gitRoot).predicate;
+    };
+    isIgnoredByIgnoreFilesSync = (patterns, options) => {
+      const { files, normalizedOptions, gitRoot } = collectIgnoreFileArtifactsSync(patterns, options, false);
+      return buildIgnoreResult(files, normalizedOptions, gitRoot).predicate;
+    };
+    getPatternsFromIgnoreFiles = (files, baseDir) => files.flatMap((file) => parseIgnoreFile(file, baseDir));
+    getIgnorePatternsAndPredicate = async (patterns, options, includeParentIgnoreFiles = false) => {
+      const { files, normalizedOptions, gitRoot } = await collectIgnoreFileArtifactsAsync(
+        patterns,
+        options,
+        includeParentIgnoreFiles
+      );
+      return buildIgnoreResult(files, normalizedOptions, gitRoot);
+    };
+    getIgnorePatternsAndPredicateSync = (patterns, options, includeParentIgnoreFiles = false) => {
+      const { files, normalizedOptions, gitRoot } = collectIgnoreFileArtifactsSync(
+        patterns,
+        options,
+        includeParentIgnoreFiles
+      );
+      return buildIgnoreResult(files, normalizedOptions, gitRoot);
+    };
+    isGitIgnored = (options) => isIgnoredByIgnoreFiles(GITIGNORE_FILES_PATTERN, options);
+    isGitIgnoredSync = (options) => isIgnoredByIgnoreFilesSync(GITIGNORE_FILES_PATTERN, options);
+  }
+});
+
+// node_modules/globby/index.js
+var globby_exports = {};
+__export(globby_exports, {
+  convertPathToPattern: () => convertPathToPattern,
+  generateGlobTasks: () => generateGlobTasks,
+  generateGlobTasksSync: () => generateGlobTasksSync,
+  globby: () => globby,
+  globbyStream: () => globbyStream,
+  globbySync: () => globbySync,
+  isDynamicPattern: () => isDynamicPattern,
+  isGitIgnored: () => isGitIgnored,
+  isGitIgnoredSync: () => isGitIgnoredSync,
+  isIgnoredByIgnoreFiles: () => isIgnoredByIgnoreFiles,
+  isIgnoredByIgnoreFilesSync: () => isIgnoredByIgnoreFilesSync
+});
+import process3 from "node:process";
+import fs5 from "node:fs";
+import nodePath from "node:path";
+import { Readable } from "node:stream";
+var import_fast_glob3, assertPatternsInput, getStatMethod, getStatSyncMethod2, isDirectory2, isDirectorySync, normalizePathForDirectoryGlob, shouldExpandGlobstarDirectory, getDirectoryGlob, directoryToGlob, directoryToGlobSync, toPatternsArray, checkCwdOption, normalizeOptions2, normalizeArguments, normalizeArgumentsSync, getIgnoreFilesPatterns, isPathIgnored, hasIgnoredAncestorDirectory, combinePredicate, buildIgnoreFilterResult, getIgnoreFileSearchOptions, applyIgnoreFilesAndGetFilter, applyIgnoreFilesAndGetFilterSync, assertGlobalGitignoreSyncSupport, globalGitignoreAsyncStatErrorMessage, assertGlobalGitignoreAsyncSupport, createPathResolver, createAsyncDirectoryCheck, createDirectoryCheck, createFilterFunctionAsync, createFilterFunction, unionFastGlobResults, unionFastGlobResultsAsync, convertNegativePatterns, applyParentDirectoryIgnoreAdjustments, appendPruneIgnorePatterns, normalizeExpandDirectoriesOption, generateTasks, generateTasksSync, globby, globbySync, globbyStream, isDynamicPattern, generateGlobTasks, generateGlobTasksSync, convertPathToPattern;
+var init_globby = __esm({
+  "node_modules/globby/index.js"() {
+    init_merge_streams();
+    import_fast_glob3 = __toESM(require_out4(), 1);
+    init_node();
+    init_ignore();
+    init_utilities();
+    init_ignore();
+    assertPatternsInput = (patterns) => {
+      if (patterns.some((pattern) => typeof pattern !== "string")) {
+        throw new TypeError("Patterns must be a string or an array of strings");
+      }
+    };
+    getStatMethod = (fsImplementation) => {
+      if (fsImplementation) {
+        return bindFsMethod(fsImplementation.promises, "stat") ?? promisifyFsMethod(fsImplementation, "stat");
+      }
+      return bindFsMethod(fs5.promises, "stat");
+    };
+    getStatSyncMethod2 = (fsImplementation) => bindFsMethod(fsImplementation, "statSync") ?? bindFsMethod(fs5, "statSync");
+    isDirectory2 = async (path4, fsImplementation) => {
+      try {
+        const stats = await getStatMethod(fsImplementation)(path4);
+        return stats.isDirectory();
+      } catch {
+        return false;
+      }
+    };
+    isDirectorySync = (path4, fsImplementation) => {
+      try {
+        const stats = getStatSyncMethod2(fsImplementation)(path4);
+        return stats.isDirectory();
+      } catch {
+        return false;
+      }
+    };
+    normalizePathForDirectoryGlob = (filePath, cwd) => {
+      const path4 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
+      return nodePath.isAbsolute(path4) ? path4 : nodePath.join(cwd, path4);
+    };
+    shouldExpandGlobstarDirectory = (pattern) => {
+      const match = pattern?.match(/\*\*\/([^/]+)$/);
+      if (!match) {
+        return false;
+      }
+      const dirname5 = match[1];
+      const hasWildcards = /[*?[\]{}]/.test(dirname5);
+      const hasExtension = nodePath.extname(dirname5) && !dirname5.startsWith(".");
+      return !hasWildcards && !hasExtension;
+    };
+    getDirectoryGlob = ({ directoryPath, files, extensions }) => {
+      const extensionGlob = extensions?.length > 0 ? `.${extensions.length > 1 ? `{${extensions.join(",")}}` : extensions[0]}` : "";
+      return files ? files.map((file) => nodePath.posix.join(directoryPath, `**/${nodePath.extname(file) ? file : `${file}${extensionGlob}`}`)) : [nodePath.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
+    };
+    directoryToGlob = async (directoryPaths, {
+      cwd = process3.cwd(),
+      files,
+      extensions,
+      fs: fsImplementation
+    } = {}) => {
+      const globs = await Promise.all(directoryPaths.map(async (directoryPath) => {
+        const checkPattern = isNegativePattern(directoryPath) ? directoryPath.slice(1) : directoryPath;
+        if (shouldExpandGlobstarDirectory(checkPattern)) {
+          return getDirectoryGlob({ directoryPath, files, extensions });
+        }
+        const pathToCheck = normalizePathForDirectoryGlob(directoryPath, cwd);
+        return await isDirectory2(pathToCheck, fsImplementation) ? getDirectoryGlob({ directoryPath, files, extensions }) : directoryPath;
+      }));
+      return globs.flat();
+    };
+    directoryToGlobSync = (directoryPaths, {
+      cwd = process3.cwd(),
+      files,
+      extensions,
+      fs: fsImplementation
+    } = {}) => directoryPaths.flatMap((directoryPath) => {
+      const checkPattern = isNegativePattern(directoryPath) ? directoryPath.slice(1) : directoryPath;
+      if (shouldExpandGlobstarDirectory(checkPattern)) {
+        return getDirectoryGlob({ directoryPath, files, extensions });
+      }
+      const pathToCheck = normalizePathForDirectoryGlob(directoryPath, cwd);
+      return isDirectorySync(pathToCheck, fsImplementation) ? getDirectoryGlob({ directoryPath, files, extensions }) : directoryPath;
+    });
+    toPatternsArray = (patterns) => {
+      patterns = [...new Set([patterns].flat())];
+      assertPatternsInput(patterns);
+      return patterns;
+    };
+    checkCwdOption = (cwd, fsImplementation = fs5) => {
+      if (!cwd || !fsImplementation.statSync) {
+        return;
+      }
+      let stats;
+      try {
+        stats = fsImplementation.statSync(cwd);
+      } catch {
+        return;
+      }
+      if (!stats.isDirectory()) {
+        throw new Error(`The \`cwd\` option must be a path to a directory, got: ${cwd}`);
+      }
+    };
+    normalizeOptions2 = (options = {}) => {
+      const ignore = options.ignore ? Array.isArray(options.ignore) ? options.ignore : [options.ignore] : [];
+      options = {
+        ...options,
+        ignore,
+        expandDirectories: options.expandDirectories ?? true,
+        cwd: toPath(options.cwd)
+      };
+      checkCwdOption(options.cwd, options.fs);
+      return options;
+    };
+    normalizeArguments = (function_) => async (patterns, options) => function_(toPatternsArray(patterns), normalizeOptions2(options));
+    normalizeArgumentsSync = (function_) => (patterns, options) => function_(toPatternsArray(patterns), normalizeOptions2(options));
+    getIgnoreFilesPatterns = (options) => {
+      const { ignoreFiles, gitignore } = options;
+      const patterns = ignoreFiles ? toPatternsArray(ignoreFiles) : [];
+      if (gitignore) {
+        patterns.push(GITIGNORE_FILES_PATTERN);
+      }
+      return patterns;
+    };
+    isPathIgnored = (matcher, globalMatcher, path4) => {
+      const globalResult = globalMatcher ? globalMatcher(path4) : void 0;
+      const result = matcher ? matcher(path4) : void 0;
+      if (result?.unignored) {
+        return false;
+      }
+      return Boolean(result?.ignored || globalResult?.ignored);
+    };
+    hasIgnoredAncestorDirectory = (matcher, globalMatcher, file) => {
+      let currentPath = file;
+      while (true) {
+        const parentDirectory = nodePath.dirname(currentPath);
+        if (parentDirectory === currentPath) {
+          return false;
+        }
+        if (isPathIgnored(matcher, globalMatcher, `${parentDirectory}${nodePath.sep}`)) {
+          return true;
+        }
+        currentPath = parentDirectory;
+      }
+    };
+    combinePredicate = (matcher, globalMatcher) => {
+      if (!matcher && !globalMatcher) {
+        return false;
+      }
+      return (file) => {
+        const result = matcher ? matcher(file) : void 0;
+        if (result?.unignored) {
+          const globalResult = globalMatcher ? globalMatcher(file) : void 0;
+          return globalResult?.ignored && hasIgnoredAncestorDirectory(matcher, globalMatcher, file);
+        }
+        return isPathIgnored(matcher, globalMatcher, file);
+      };
+    };
+    buildIgnoreFilterResult = ({ options, cwd, ignoreResult: { rules, matcher }, globalMatcher, createFilter }) => {
+      const finalPredicate = combinePredicate(matcher, globalMatcher);
+      const pruneIgnorePatterns = convertPatternsForFastGlob(rules, matcher, cwd);
+      return {
+        options,
+        pruneIgnorePatterns,
+        filter: createFilter(finalPredicate, cwd, options.fs)
+      };
+    };
+    getIgnoreFileSearchOptions = (options, searchPatterns) => ({
+      ...options,
+      ignore: convertIgnorePatternsForIgnoreFileSearch(options.ignore, searchPatterns)
+    });
+    applyIgnoreFilesAndGetFilter = async (options) => {
+      const cwd = options.cwd ?? process3.cwd();
+      const ignoreFilesPatterns = getIgnoreFilesPatterns(options);
+      const globalIgnoreFile = options.globalGitignore ? await getGlobalGitignoreFileAsync(options) : void 0;
+      if (ignoreFilesPatterns.length === 0 && !globalIgnoreFile) {
+        return {
+          options,
+          pruneIgnorePatterns: [],
+          filter: createFilterFunctionAsync(false, cwd, options.fs)
+        };
+      }
+      const includeParentIgnoreFiles = options.gitignore === true;
+      const ignoreResult = ignoreFilesPatterns.length > 0 ? await getIgnorePatternsAndPredicate(ignoreFilesPatterns, getIgnoreFileSearchOptions(options, ignoreFilesPatterns), includeParentIgnoreFiles) : { rules: [], matcher: false };
+      const globalGitRoot = globalIgnoreFile ? await findGitRoot(cwd, options.fs) : void 0;
+      const globalMatcher = globalIgnoreFile ? buildGlobalMatcher(globalIgnoreFile, cwd, globalGitRoot ?? cwd) : void 0;
+      return buildIgnoreFilterResult({
+        options,
+        cwd,
+        ignoreResult,
+        globalMatcher,
+        createFilter: createFilterFunctionAsync
+      });
+    };
+    applyIgnoreFilesAndGetFilterSync = (options) => {
+      const cwd = options.cwd ?? process3.cwd();
+      const ignoreFilesPatterns = getIgnoreFilesPatterns(options);
+      const globalIgnoreFile = options.globalGitignore ? getGlobalGitignoreFile(options) : void 0;
+      if (ignoreFilesPatterns.length === 0 && !globalIgnoreFile) {
+        return {
+          options,
+          pruneIgnorePatterns: [],
+          filter: createFilterFunction(false, cwd, options.fs)
+        };
+      }
+      const includeParentIgnoreFiles = options.gitignore === true;
+      const ignoreResult = ignoreFilesPatterns.length > 0 ? getIgnorePatternsAndPredicateSync(ignoreFilesPatterns, getIgnoreFileSearchOptions(options, ignoreFilesPatterns), includeParentIgnoreFiles) : { rules: [], matcher: false };
+      const globalGitRoot = globalIgnoreFile ? findGitRootSync(cwd, options.fs) : void 0;
+      const globalMatcher = globalIgnoreFile ? buildGlobalMatcher(globalIgnoreFile, cwd, globalGitRoot ?? cwd) : void 0;
+      return buildIgnoreFilterResult({
+        options,
+        cwd,
+        ignoreResult,
+        globalMatcher,
+        createFilter: createFilterFunction
+      });
+    };
+    assertGlobalGitignoreSyncSupport = (options) => {
+      if (options.globalGitignore && options.fs && !options.fs.statSync) {
+        throw new Error("The `globalGitignore` option in `globbySync()` requires `fs.statSync` when a custom `fs` is provided.");
+      }
+    };
+    globalGitignoreAsyncStatErrorMessage = "The `globalGitignore` option in `globby()` and `globbyStream()` requires `fs.promises.stat` or `fs.stat` when a custom `fs` is provided.";
+    assertGlobalGitignoreAsyncSupport = (options) => {
+      if (!options.globalGitignore || !options.fs) {
+        return;
+      }
+      if (!options.fs.promises?.stat && !options.fs.stat) {
+        throw new Error(globalGitignoreAsyncStatErrorMessage);
+      }
+    };
+    createPathResolver = (cwd) => {
+      const basePath = cwd || process3.cwd();
+      const pathCache = /* @__PURE__ */ new Map();
+      return (pathKey) => {
+        let absolutePath = pathCache.get(pathKey);
+        if (absolutePath === void 0) {
+          if (pathCache.size > 1e4) {
+            pathCache.clear();
+          }
+          absolutePath = nodePath.isAbsolute(pathKey) ? pathKey : nodePath.resolve(basePath, pathKey);
+          pathCache.set(pathKey, absolutePath);
+        }
+        return absolutePath;
+      };
+    };
+    createAsyncDirectoryCheck = (fsMethod) => {
+      const directoryCache = /* @__PURE__ */ new Map();
+      return async (absolutePath) => {
+        let isDirectory3 = directoryCache.get(absolutePath);
+        if (isDirectory3 !== void 0) {
+          return isDirectory3;
+        }
+        try {
+          const stats = await fsMethod?.(absolutePath);
+          isDirectory3 = Boolean(stats?.isDirectory());
+        } catch {
+          isDirectory3 = false;
+        }
+        if (directoryCache.size > 1e4) {
+          directoryCache.clear();
+        }
+        directoryCache.set(absolutePath, isDirectory3);
+        return isDirectory3;
+      };
+    };
+    createDirectoryCheck = (fsMethod) => {
+      const directoryCache = /* @__PURE__ */ new Map();
+      return (absolutePath) => {
+        let isDirectory3 = directoryCache.get(absolutePath);
+        if (isDirectory3 !== void 0) {
+          return isDirectory3;
+        }
+        try {
+          isDirectory3 = Boolean(fsMethod?.(absolutePath)?.isDirectory());
+        } catch {
+          isDirectory3 = false;
+        }
+        if (directoryCache.size > 1e4) {
+          directoryCache.clear();
+        }
+        directoryCache.set(absolutePath, isDirectory3);
+        return isDirectory3;
+      };
+    };
+    createFilterFunctionAsync = (isIgnored, cwd, fsImplementation) => {
+      const resolveAbsolutePath = createPathResolver(cwd);
+      const isDirectoryEntry = createAsyncDirectoryCheck(getStatMethod(fsImplementation));
+      return async (fastGlobResult) => {
+        if (!isIgnored) {
+          return true;
+        }
+        const absolutePath = resolveAbsolutePath(nodePath.normalize(fastGlobResult.path ?? fastGlobResult));
+        if (isIgnored(absolutePath)) {
+          return false;
+        }
+        return !(await isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${nodePath.sep}`));
+      };
+    };
+    createFilterFunction = (isIgnored, cwd, fsImplementation) => {
+      const seen = /* @__PURE__ */ new Set();
+      const resolveAbsolutePath = createPathResolver(cwd);
+      const isDirectoryEntry = createDirectoryCheck(getStatSyncMethod2(fsImplementation));
+      return (fastGlobResult) => {
+        const pathKey = nodePath.normalize(fastGlobResult.path ?? fastGlobResult);
+        if (seen.has(pathKey)) {
+          return false;
+        }
+        if (isIgnored) {
+          const absolutePath = resolveAbsolutePath(pathKey);
+          if (isIgnored(absolutePath)) {
+            return false;
+          }
+          if (isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${nodePath.sep}`)) {
+            return false;
+          }
+        }
+        seen.add(pathKey);
+        return true;
+      };
+    };
+    unionFastGlobResults = (results, filter) => results.flat().filter((fastGlobResult) => filter(fastGlobResult));
+    unionFastGlobResultsAsync = async (results, filter) => {
+      results = results.flat();
+      const matches = await Promise.all(results.map((fastGlobResult) => filter(fastGlobResult)));
+      const seen = /* @__PURE__ */ new Set();
+      return results.filter((fastGlobResult, index) => {
+        if (!matches[index]) {
+          return false;
+        }
+        const pathKey = nodePath.normalize(fastGlobResult.path ?? fastGlobResult);
+        if (seen.has(pathKey)) {
+          return false;
+        }
+        seen.add(pathKey);
+        return true;
+      });
+    };
+    convertNegativePatterns = (patterns, options) => {
+      if (patterns.length > 0 && patterns.every((pattern) => isNegativePattern(pattern))) {
+        if (options.expandNegationOnlyPatterns === false) {
+          return [];
+        }
+        patterns = ["**/*", ...patterns];
+      }
+      const positiveAbsolutePathPrefixes = [];
+      let hasRelativePositivePattern = false;
+      const normalizedPatterns = [];
+      for (const pattern of patterns) {
+        if (isNegativePattern(pattern)) {
+          normalizedPatterns.push(`!${normalizeNegativePattern(pattern.slice(1), positiveAbsolutePathPrefixes, hasRelativePositivePattern)}`);
+          continue;
+        }
+        normalizedPatterns.push(pattern);
+        const staticAbsolutePathPrefix = getStaticAbsolutePathPrefix(pattern);
+        if (staticAbsolutePathPrefix === void 0) {
+          hasRelativePositivePattern = true;
+          continue;
+        }
+        positiveAbsolutePathPrefixes.push(staticAbsolutePathPrefix);
+      }
+      patterns = normalizedPatterns;
+      const tasks = [];
+      while (patterns.length > 0) {
+        const index = patterns.findIndex((pattern) => isNegativePattern(pattern));
+        if (index === -1) {
+          tasks.push({ patterns, options });
+          break;
+        }
+        const ignorePattern = patterns[index].slice(1);
+        for (const task of tasks) {
+          task.options.ignore.push(ignorePattern);
+        }
+        if (index !== 0) {
+          tasks.push({
+            patterns: patterns.slice(0, index),
+            options: {
+              ...options,
+              ignore: [
+                ...options.ignore,
+                ignorePattern
+              ]
+            }
+          });
+        }
+        patterns = patterns.slice(index + 1);
+      }
+      return tasks;
+    };
+    applyParentDirectoryIgnoreAdjustments = (tasks) => tasks.map((task) => ({
+      patterns: task.patterns,
+      options: {
+        ...task.options,
+        ignore: adjustIgnorePatternsForParentDirectories(task.patterns, task.options.ignore)
+      }
+    }));
+    appendPruneIgnorePatterns = (tasks, pruneIgnorePatterns) => pruneIgnorePatterns.length === 0 ? tasks : tasks.map((task) => ({
+      patterns: task.patterns,
+      options: {
+        ...task.options,
+        ignore: [...task.options.ignore, ...pruneIgnorePatterns]
+      }
+    }));
+    normalizeExpandDirectoriesOption = (options, cwd) => ({
+      ...cwd ? { cwd } : {},
+      ...Array.isArray(options) ? { files: options } : options
+    });
+    generateTasks = async (patterns, options, pruneIgnorePatterns = []) => {
+      const globTasks = convertNegativePatterns(patterns, options);
+      const { cwd, expandDirectories, fs: fsImplementation } = options;
+      if (!expandDirectories) {
+        return appendPruneIgnorePatterns(applyParentDirectoryIgnoreAdjustments(globTasks), pruneIgnorePatterns);
+      }
+      const directoryToGlobOptions = {
+        ...normalizeExpandDirectoriesOption(expandDirectories, cwd),
+        fs: fsImplementation
+      };
+      const tasks = await Promise.all(globTasks.map(async (task) => {
+        let { patterns: patterns2, options: options2 } = task;
+        [
+          patterns2,
+          options2.ignore
+        ] = await Promise.all([
+          directoryToGlob(patterns2, directoryToGlobOptions),
+          directoryToGlob(options2.ignore, { cwd, fs: fsImplementation })
+        ]);
+        options2.ignore = adjustIgnorePatternsForParentDirectories(patterns2, options2.ignore);
+        return { patterns: patterns2, options: options2 };
+      }));
+      return appendPruneIgnorePatterns(tasks, pruneIgnorePatterns);
+    };
+    generateTasksSync = (patterns, options, pruneIgnorePatterns = []) => {
+      const globTasks = convertNegativePatterns(patterns, options);
+      const { cwd, expandDirectories, fs: fsImplementation } = options;
+      if (!expandDirectories) {
+        return appendPruneIgnorePatterns(applyParentDirectoryIgnoreAdjustments(globTasks), pruneIgnorePatterns);
+      }
+      const directoryToGlobSyncOptions = {
+        ...normalizeExpandDirectoriesOption(expandDirectories, cwd),
+        fs: fsImplementation
+      };
+      const tasks = globTasks.map((task) => {
+        let { patterns: patterns2, options: options2 } = task;
+        patterns2 = directoryToGlobSync(patterns2, directoryToGlobSyncOptions);
+        options2.ignore = directoryToGlobSync(options2.ignore, { cwd, fs: fsImplementation });
+        options2.ignore = adjustIgnorePatternsForParentDirectories(patterns2, options2.ignore);
+        return { patterns: patterns2, options: options2 };
+      });
+      return appendPruneIgnorePatterns(tasks, pruneIgnorePatterns);
+    };
+    globby = normalizeArguments(async (patterns, options) => {
+      assertGlobalGitignoreAsyncSupport(options);
+      const { options: modifiedOptions, pruneIgnorePatterns, filter } = await applyIgnoreFilesAndGetFilter(options);
+      const tasks = await generateTasks(patterns, modifiedOptions, pruneIgnorePatterns);
+      const results = await Promise.all(tasks.map((task) => (0, import_fast_glob3.default)(task.patterns, task.options)));
+      return unionFastGlobResultsAsync(results, filter);
+    });
+    globbySync = normalizeArgumentsSync((patterns, options) => {
+      assertGlobalGitignoreSyncSupport(options);
+      const { options: modifiedOptions, pruneIgnorePatterns, filter } = applyIgnoreFilesAndGetFilterSync(options);
+      const tasks = generateTasksSync(patterns, modifiedOptions, pruneIgnorePatterns);
+      const results = tasks.map((task) => import_fast_glob3.default.sync(task.patterns, task.options));
+      return unionFastGlobResults(results, filter);
+    });
+    globbyStream = normalizeArgumentsSync((patterns, options) => {
+      assertGlobalGitignoreAsyncSupport(options);
+      const seen = /* @__PURE__ */ new Set();
+      const stream = Readable.from((async function* () {
+        const { options: modifiedOptions, pruneIgnorePatterns, filter } = await applyIgnoreFilesAndGetFilter(options);
+        const tasks = await generateTasks(patterns, modifiedOptions, pruneIgnorePatterns);
+        if (tasks.length === 0) {
+          return;
+        }
+        const streams = tasks.map((task) => import_fast_glob3.default.stream(task.patterns, task.options));
+        for await (const fastGlobResult of mergeStreams(streams)) {
+          const pathKey = nodePath.normalize(fastGlobResult.path ?? fastGlobResult);
+          if (!seen.has(pathKey) && await filter(fastGlobResult)) {
+            seen.add(pathKey);
+            yield fastGlobResult;
+          }
+        }
+      })());
+      return stream;
+    });
+    isDynamicPattern = normalizeArgumentsSync((patterns, options) => patterns.some((pattern) => import_fast_glob3.default.isDynamicPattern(pattern, options)));
+    generateGlobTasks = normalizeArguments(generateTasks);
+    generateGlobTasksSync = normalizeArgumentsSync(generateTasksSync);
+    ({ convertPathToPattern } = import_fast_glob3.default);
   }
 });
 
@@ -25232,11 +33689,11 @@ var require_lib2 = __commonJS({
     })();
     var __awaiter3 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve9) {
+          resolve9(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve9, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -25252,7 +33709,7 @@ var require_lib2 = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -25339,26 +33796,26 @@ var require_lib2 = __commonJS({
       }
       readBody() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve5) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve9) => __awaiter3(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve5(output.toString());
+              resolve9(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve5) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve9) => __awaiter3(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve5(Buffer.concat(chunks));
+              resolve9(Buffer.concat(chunks));
             });
           }));
         });
@@ -25566,14 +34023,14 @@ var require_lib2 = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve9, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve5(res);
+                resolve9(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -25817,12 +34274,12 @@ var require_lib2 = __commonJS({
         return __awaiter3(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve5) => setTimeout(() => resolve5(), ms));
+          return new Promise((resolve9) => setTimeout(() => resolve9(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve5, reject) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve9, reject) => __awaiter3(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -25830,7 +34287,7 @@ var require_lib2 = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve5(response);
+              resolve9(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -25869,7 +34326,7 @@ var require_lib2 = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve5(response);
+              resolve9(response);
             }
           }));
         });
@@ -26042,11 +34499,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -26062,7 +34519,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -26367,9 +34824,571 @@ function info(message) {
 }
 
 // src/action/main.ts
-import { existsSync as existsSync4, mkdirSync as mkdirSync3, writeFileSync as writeFileSync2 } from "node:fs";
+import { mkdirSync as mkdirSync4 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join6, relative as relative2, resolve as resolve4 } from "node:path";
+import { join as join9, resolve as resolve8 } from "node:path";
+
+// src/action/event.ts
+import { readFileSync } from "node:fs";
+function readEventContext(env) {
+  const [owner, repo] = (env["GITHUB_REPOSITORY"] ?? "").split("/");
+  if (!owner || !repo) {
+    throw new Error(`GITHUB_REPOSITORY is ${JSON.stringify(env["GITHUB_REPOSITORY"] ?? "")}, expected "owner/repo": run this action from a GitHub workflow`);
+  }
+  const eventName = env["GITHUB_EVENT_NAME"] ?? "";
+  const path4 = env["GITHUB_EVENT_PATH"];
+  if (!path4) return { owner, repo, eventName };
+  let payload;
+  try {
+    payload = JSON.parse(readFileSync(path4, "utf8"));
+  } catch (error2) {
+    throw new Error(`${path4}: cannot read the workflow event (GITHUB_EVENT_PATH): ${error2.message}`, { cause: error2 });
+  }
+  const pr = payload.pull_request;
+  if (!pr || typeof pr.number !== "number" || !pr.base?.sha || !pr.head?.sha) return { owner, repo, eventName };
+  return {
+    owner,
+    repo,
+    eventName,
+    pullRequest: {
+      number: pr.number,
+      baseSha: pr.base.sha,
+      headSha: pr.head.sha
+    }
+  };
+}
+
+// src/shard/shard-spec.ts
+var SHARD = /^([1-9][0-9]*)\/([1-9][0-9]*)$/;
+function parseShard(text) {
+  const match = SHARD.exec(text.trim());
+  if (!match) throw new Error(`shard must look like i/n with whole numbers from 1 (for example 2/4); got "${text}"`);
+  const index = Number(match[1]);
+  const count = Number(match[2]);
+  if (index > count) throw new Error(`shard ${text}: i must be between 1 and n (${count}); got ${index}`);
+  return { index, count };
+}
+function formatShard(spec) {
+  return `${spec.index}/${spec.count}`;
+}
+
+// src/action/inputs.ts
+var INPUT_DEFAULTS = {
+  config: "",
+  cases: "",
+  baseline: "base",
+  repeat: "",
+  concurrency: "",
+  comment: "update",
+  "fail-on": "regressed",
+  "github-token": "",
+  "working-directory": ".",
+  mode: "run",
+  shard: "",
+  results: "rehearse-results/"
+};
+var INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
+var COMMENT_MODES = ["update", "new", "off"];
+var FAIL_ON = ["regressed", "failing", "never"];
+var MODES = ["run", "report"];
+var GLOB_CHARS = /[*?[\]{}!]/;
+function inputEnvName(name) {
+  return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+}
+var ActionInputError = class extends Error {
+  constructor(problems) {
+    super(problems.length === 1 ? problems[0] : `The action's inputs have ${problems.length} problems:
+- ${problems.join("\n- ")}`);
+    this.problems = problems;
+    this.name = "ActionInputError";
+  }
+  problems;
+};
+function parseInputs(env) {
+  const problems = [];
+  const read = (name) => (env[inputEnvName(name)] ?? INPUT_DEFAULTS[name]).trim();
+  const inputs = {
+    cases: splitGlobs(read("cases")),
+    baseline: parseBaseline(read("baseline")),
+    comment: oneOf("comment", read("comment"), COMMENT_MODES, problems) ?? "update",
+    failOn: oneOf("fail-on", read("fail-on"), FAIL_ON, problems) ?? "regressed",
+    githubToken: read("github-token"),
+    workingDirectory: read("working-directory") || ".",
+    mode: oneOf("mode", read("mode"), MODES, problems) ?? "run",
+    results: read("results") || INPUT_DEFAULTS.results
+  };
+  const config = read("config");
+  if (config) inputs.config = config;
+  const repeat = positiveInt("repeat", read("repeat"), problems);
+  if (repeat !== void 0) inputs.repeat = repeat;
+  const concurrency = positiveInt("concurrency", read("concurrency"), problems);
+  if (concurrency !== void 0) inputs.concurrency = concurrency;
+  const shard = read("shard");
+  if (shard) {
+    try {
+      inputs.shard = parseShard(shard);
+    } catch (error2) {
+      problems.push(`${error2.message}; write it as \`shard: \${{ matrix.shard }}/4\` in a matrix job, or leave it out to run the whole suite`);
+    }
+    if (inputs.mode === "report") {
+      problems.push(`shard is for the matrix jobs (mode: run); the report job (mode: report) merges every shard's files, so leave shard out there`);
+    }
+    if (GLOB_CHARS.test(inputs.results)) {
+      problems.push(`results must be a folder when a shard runs (its files are written there as head-<i>.json and base-<i>.json); got the glob ${JSON.stringify(inputs.results)}`);
+    }
+  }
+  if (problems.length > 0) throw new ActionInputError(problems);
+  return inputs;
+}
+function splitGlobs(value) {
+  const globs = [];
+  let current = "";
+  let depth = 0;
+  for (const ch of value) {
+    if (ch === "{") depth++;
+    else if (ch === "}") depth = Math.max(0, depth - 1);
+    if (ch === "\n" || ch === "\r" || ch === "," && depth === 0) {
+      globs.push(current);
+      current = "";
+    } else {
+      current += ch;
+    }
+  }
+  globs.push(current);
+  return globs.map((g) => g.trim()).filter((g) => g.length > 0);
+}
+function parseBaseline(value) {
+  const keyword = value.toLowerCase();
+  if (keyword === "base" || keyword === "") return { kind: "base" };
+  if (keyword === "none") return { kind: "none" };
+  return { kind: "file", path: value };
+}
+function oneOf(name, value, allowed, problems) {
+  const match = allowed.find((a) => a === value.toLowerCase());
+  if (match) return match;
+  problems.push(`${name} must be one of ${allowed.join(", ")}; got ${JSON.stringify(value)}`);
+  return void 0;
+}
+function positiveInt(name, value, problems) {
+  if (value === "") return void 0;
+  if (/^\d+$/.test(value) && Number(value) >= 1 && Number.isSafeInteger(Number(value))) return Number(value);
+  problems.push(`${name} must be a positive whole number such as 3, or left out to use the config's value; got ${JSON.stringify(value)}`);
+  return void 0;
+}
+function unknownInputWarnings(env) {
+  const known = new Map(INPUT_NAMES.map((n) => [inputEnvName(n), n]));
+  const warnings = [];
+  for (const key of Object.keys(env).sort()) {
+    if (!key.startsWith("INPUT_") || known.has(key)) continue;
+    const given = key.slice("INPUT_".length).toLowerCase();
+    const guess = closestInput(given);
+    warnings.push(
+      `Unknown input "${given}" (${key}) is ignored.` + (guess ? ` Did you mean "${guess}"?` : ` Known inputs: ${INPUT_NAMES.join(", ")}.`)
+    );
+  }
+  return warnings;
+}
+function closestInput(given) {
+  const squash = (s) => s.replace(/[^a-z0-9]/g, "");
+  const target = squash(given);
+  let best;
+  for (const name of INPUT_NAMES) {
+    const distance = editDistance(squash(name), target);
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  return best && best.distance <= 2 ? best.name : void 0;
+}
+function editDistance(a, b) {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+// src/action/load-baseline.ts
+import { existsSync as existsSync3 } from "node:fs";
+import { relative as relative2, resolve as resolve4 } from "node:path";
+
+// src/report/results-file.ts
+import { mkdirSync, readFileSync as readFileSync2, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+
+// src/model/result.ts
+var RESULTS_FORMAT = "rehearse.results";
+var RESULTS_VERSION = 1;
+
+// src/report/results-file.ts
+var ResultsFileError = class extends Error {
+  constructor(code, file, message, options) {
+    super(`${file}: ${message}`, options);
+    this.code = code;
+    this.file = file;
+  }
+  code;
+  file;
+  name = "ResultsFileError";
+};
+var RESULTS_UPGRADES = {};
+function upgradeResults(value, file, options = {}) {
+  const upgrades = options.upgrades ?? RESULTS_UPGRADES;
+  const latest = options.latest ?? RESULTS_VERSION;
+  if (!isObject(value)) throw new ResultsFileError("RESULTS_FORMAT", file, "is not a rehearse results file (expected a JSON object)");
+  if (value.format !== RESULTS_FORMAT) {
+    throw new ResultsFileError("RESULTS_FORMAT", file, `is not a rehearse results file: "format" is ${JSON.stringify(value.format)}, expected "${RESULTS_FORMAT}"`);
+  }
+  const found = value.version;
+  if (typeof found !== "number" || !Number.isInteger(found) || found < 0) {
+    throw new ResultsFileError("RESULTS_INVALID", file, `"version" must be a whole number, found ${JSON.stringify(found)}`);
+  }
+  if (found > latest) {
+    throw new ResultsFileError(
+      "RESULTS_VERSION_UNSUPPORTED",
+      file,
+      `results format version ${found} is newer than this rehearse supports (newest: ${latest}); upgrade rehearse to read it`
+    );
+  }
+  let doc = value;
+  for (let version = found; version < latest; version++) {
+    const step = upgrades[version];
+    if (!step) {
+      throw new ResultsFileError("RESULTS_VERSION_UNSUPPORTED", file, `results format version ${version} can no longer be read (oldest upgradable: ${oldest(upgrades, latest)}); re-run to produce a new file`);
+    }
+    try {
+      doc = step(doc);
+    } catch (error2) {
+      throw new ResultsFileError("RESULTS_INVALID", file, `could not upgrade from version ${version} to ${version + 1}: ${error2.message}`, { cause: error2 });
+    }
+    doc.version = version + 1;
+  }
+  const issues = shapeIssues(doc);
+  if (issues.length > 0) {
+    const shown2 = issues.slice(0, 10).map((i) => `  ${i}`).join("\n");
+    throw new ResultsFileError("RESULTS_INVALID", file, `is not a valid results file:
+${shown2}${issues.length > 10 ? `
+  \u2026 and ${issues.length - 10} more` : ""}`);
+  }
+  return doc;
+}
+function readResults(path4, options = {}) {
+  let text;
+  try {
+    text = readFileSync2(path4, "utf8");
+  } catch (error2) {
+    throw new ResultsFileError("RESULTS_UNREADABLE", path4, `cannot be read (${error2.code ?? error2.message}); check the path, or run \`rehearse run\` to create it`, { cause: error2 });
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error2) {
+    throw new ResultsFileError("RESULTS_UNREADABLE", path4, `is not valid JSON (${error2.message})`, { cause: error2 });
+  }
+  return upgradeResults(parsed, path4, options);
+}
+function writeResults(path4, results, options = {}) {
+  let json;
+  try {
+    json = JSON.stringify(results, null, options.pretty ? 2 : void 0);
+  } catch (error2) {
+    throw new Error(`${path4}: cannot write the results file (${error2.message})`, { cause: error2 });
+  }
+  writeResultsText(path4, json);
+}
+function writeResultsText(path4, json) {
+  const target = resolve(path4);
+  mkdirSync(dirname(target), { recursive: true });
+  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  try {
+    writeFileSync(temp, `${json}
+`);
+    renameSync(temp, target);
+  } catch (error2) {
+    rmSync(temp, { force: true });
+    throw new Error(`${path4}: cannot write the results file (${error2.message})`, { cause: error2 });
+  }
+}
+var STATUSES = /* @__PURE__ */ new Set(["passed", "failed", "diverged", "errored"]);
+function shapeIssues(doc) {
+  const issues = [];
+  if (typeof doc.runId !== "string") issues.push("/runId: must be a string");
+  if (typeof doc.startedAt !== "string") issues.push("/startedAt: must be a string");
+  if (typeof doc.durationMs !== "number") issues.push("/durationMs: must be a number");
+  if (!isObject(doc.totals)) issues.push("/totals: must be an object");
+  if (!Array.isArray(doc.cases)) {
+    issues.push("/cases: must be an array");
+    return issues;
+  }
+  doc.cases.forEach((c, i) => {
+    if (!isObject(c)) return void issues.push(`/cases/${i}: must be an object`);
+    if (typeof c.key !== "string") issues.push(`/cases/${i}/key: must be a string`);
+    if (typeof c.status !== "string" || !STATUSES.has(c.status)) issues.push(`/cases/${i}/status: must be one of passed, failed, diverged, errored`);
+    if (!Array.isArray(c.attempts)) issues.push(`/cases/${i}/attempts: must be an array`);
+    if (typeof c.passes !== "number") issues.push(`/cases/${i}/passes: must be a number`);
+  });
+  return issues;
+}
+function oldest(upgrades, latest) {
+  let version = latest;
+  while (upgrades[version - 1]) version -= 1;
+  return version;
+}
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/action/baseline.ts
+import { copyFileSync, existsSync as existsSync2, mkdirSync as mkdirSync2, readFileSync as readFileSync4, rmSync as rmSync2, symlinkSync } from "node:fs";
+import { dirname as dirname3, isAbsolute, join as join3, relative, resolve as resolve3 } from "node:path";
+
+// src/action/run-suite.ts
+import { spawn } from "node:child_process";
+import { readFileSync as readFileSync3 } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname as dirname2, join as join2, resolve as resolve2 } from "node:path";
+var KEEP_CHARS = 64 * 1024;
+var spawnCommand = (command, args, options) => new Promise((resolvePromise, reject) => {
+  const started = performance.now();
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  const echo = options.echo ?? true;
+  child.stdout.on("data", (chunk) => {
+    if (echo) process.stdout.write(chunk);
+    stdout = (stdout + chunk.toString("utf8")).slice(-KEEP_CHARS);
+  });
+  child.stderr.on("data", (chunk) => {
+    if (echo) process.stderr.write(chunk);
+    stderr = (stderr + chunk.toString("utf8")).slice(-KEEP_CHARS);
+  });
+  child.on("error", (error2) => reject(new Error(`Could not start ${command} in ${options.cwd}: ${error2.message}`, { cause: error2 })));
+  child.on("close", (code) => resolvePromise({ code, stdout, stderr, durationMs: performance.now() - started }));
+});
+function findRehearseCli(dir) {
+  const require2 = createRequire(join2(resolve2(dir), "noop.js"));
+  let manifestPath;
+  try {
+    manifestPath = require2.resolve("rehearse/package.json");
+  } catch (error2) {
+    throw new Error(
+      `rehearse is not installed in ${dir}: add it to the project (npm install --save-dev rehearse) and install dependencies (npm ci) in a step before this action`,
+      { cause: error2 }
+    );
+  }
+  const manifest = JSON.parse(readFileSync3(manifestPath, "utf8"));
+  const bin = typeof manifest.bin === "string" ? manifest.bin : manifest.bin?.["rehearse"];
+  if (!bin) throw new Error(`${manifestPath} names no "rehearse" bin; reinstall rehearse`);
+  return join2(dirname2(manifestPath), bin);
+}
+function suiteArgsOf(source) {
+  const args = { cases: source.cases };
+  if (source.config !== void 0) args.config = source.config;
+  if (source.repeat !== void 0) args.repeat = source.repeat;
+  if (source.concurrency !== void 0) args.concurrency = source.concurrency;
+  if (source.shard !== void 0) args.shard = source.shard;
+  return args;
+}
+function cliRunArgs(args, out) {
+  const argv = ["run", ...args.cases];
+  if (args.config) argv.push("--config", args.config);
+  argv.push("--out", out, "--fail-on", "never");
+  if (args.repeat !== void 0) argv.push("--repeat", String(args.repeat));
+  if (args.concurrency !== void 0) argv.push("--concurrency", String(args.concurrency));
+  if (args.shard !== void 0) argv.push("--shard", args.shard);
+  return argv;
+}
+async function runSuite(options) {
+  const argv = [options.cli, ...cliRunArgs(options, options.out)];
+  const result = await options.runner(process.execPath, argv, { cwd: options.cwd, ...options.env ? { env: options.env } : {} });
+  if (result.code !== 0) {
+    const tail = (result.stderr || result.stdout).trim().split("\n").slice(-15).join("\n");
+    throw new Error(`rehearse run on the ${options.side} (in ${options.cwd}) exited with ${result.code ?? "a signal"}:
+${tail}`);
+  }
+  return { results: readResults(options.out), resultsPath: options.out, durationMs: result.durationMs };
+}
+
+// src/action/baseline.ts
+var LOCKFILES = ["package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock"];
+async function runBaseSide(options) {
+  const { repoRoot, baseSha, runner, log } = options;
+  const git = async (...args) => {
+    const r = await runner("git", args, { cwd: repoRoot, echo: false });
+    if (r.code !== 0) throw new Error(`git ${args.join(" ")} (in ${repoRoot}) failed: ${(r.stderr || r.stdout).trim()}`);
+    return r.stdout.trim();
+  };
+  const worktree = join3(options.tempDir, `rehearse-base-${baseSha.slice(0, 12)}`);
+  const started = performance.now();
+  const present = await runner("git", ["cat-file", "-e", `${baseSha}^{commit}`], { cwd: repoRoot, echo: false });
+  if (present.code !== 0) {
+    log(`Base commit ${baseSha.slice(0, 12)} is not in this checkout; fetching it.`);
+    await git("fetch", "--no-tags", "--depth=1", "origin", baseSha);
+  }
+  rmSync2(worktree, { recursive: true, force: true });
+  await git("worktree", "prune");
+  await git("worktree", "add", "--detach", worktree, baseSha);
+  const checkoutMs = performance.now() - started;
+  try {
+    const installStarted = performance.now();
+    const install = await installDependencies(options, worktree);
+    const installMs = performance.now() - installStarted;
+    log(`Base dependencies: ${install} in ${seconds(installMs)}.`);
+    const baseCwd = join3(worktree, options.workingDirectory);
+    const headCwd = join3(repoRoot, options.workingDirectory);
+    const copied = copyCaseFiles(options.headResults, repoRoot, headCwd, worktree);
+    log(`Copied ${copied} case file(s) from the head into the base worktree.`);
+    const resultsPath = options.out ?? join3(options.tempDir, "rehearse-base-results.json");
+    const env = { ...process.env, GITHUB_SHA: baseSha };
+    const run = await runSuite({ ...suiteArgsOf(options), cli: options.cli, cwd: baseCwd, out: resultsPath, runner, side: "base", env });
+    return { results: run.results, resultsPath, timings: { checkoutMs, installMs, runMs: run.durationMs, install } };
+  } finally {
+    const removed = await runner("git", ["worktree", "remove", "--force", worktree], { cwd: repoRoot, echo: false });
+    if (removed.code !== 0) {
+      rmSync2(worktree, { recursive: true, force: true });
+      await runner("git", ["worktree", "prune"], { cwd: repoRoot, echo: false });
+    }
+  }
+}
+async function installDependencies(options, worktree) {
+  const dirs = ancestorsWithin(options.workingDirectory);
+  for (const dir of dirs) {
+    for (const name of LOCKFILES) {
+      const headLock = join3(options.repoRoot, dir, name);
+      if (!existsSync2(headLock)) continue;
+      const baseLock = join3(worktree, dir, name);
+      if (existsSync2(baseLock) && readFileSync4(baseLock).equals(readFileSync4(headLock)) && linkModules(options, worktree, dirs)) {
+        await runPrepare(options, join3(worktree, dir));
+        return "reused head node_modules";
+      }
+      if (name === "package-lock.json" || name === "npm-shrinkwrap.json") {
+        if (!existsSync2(baseLock)) break;
+        const r = await options.runner(npmCommand(), ["ci", "--no-audit", "--no-fund"], { cwd: join3(worktree, dir) });
+        if (r.code === 0) return "npm ci";
+        options.log(`npm ci in the base worktree failed, so the head's node_modules is used there:
+${npmErrorSummary(r.stderr || r.stdout)}`);
+        if (linkModules(options, worktree, dirs)) {
+          await runPrepare(options, join3(worktree, dir));
+          return "head's node_modules (npm ci failed)";
+        }
+        throw new Error(`npm ci in the base worktree (${join3(worktree, dir)}) failed:
+${npmErrorSummary(r.stderr || r.stdout)}`);
+      }
+      options.log(`The base's ${name} differs from the head's; only npm lockfiles are installed automatically, so the head's node_modules is linked instead.`);
+      if (!linkModules(options, worktree, dirs)) return "none";
+      await runPrepare(options, join3(worktree, dir));
+      return "reused head node_modules";
+    }
+  }
+  return "none";
+}
+async function runPrepare(options, dir) {
+  const manifest = join3(dir, "package.json");
+  if (!existsSync2(manifest)) return;
+  const scripts = JSON.parse(readFileSync4(manifest, "utf8")).scripts;
+  if (!scripts?.["prepare"]) return;
+  const r = await options.runner(npmCommand(), ["run", "prepare"], { cwd: dir });
+  if (r.code !== 0) throw new Error(`npm run prepare in the base worktree (${dir}) failed:
+${npmErrorSummary(r.stderr || r.stdout)}`);
+  options.log("Ran the base's prepare script (linking node_modules skips it).");
+}
+function linkModules(options, worktree, dirs) {
+  let linked = false;
+  for (const d of dirs) {
+    const headModules = join3(options.repoRoot, d, "node_modules");
+    const baseModules = join3(worktree, d, "node_modules");
+    if (existsSync2(headModules) && !existsSync2(baseModules) && existsSync2(dirname3(baseModules))) {
+      symlinkSync(headModules, baseModules, "junction");
+      linked = true;
+    }
+  }
+  return linked;
+}
+function ancestorsWithin(workingDirectory) {
+  const parts = workingDirectory.split(/[\\/]/).filter((p) => p && p !== ".");
+  const out = [];
+  for (let i = parts.length; i >= 0; i--) out.push(parts.slice(0, i).join("/"));
+  return out;
+}
+function copyCaseFiles(head, repoRoot, headCwd, worktree) {
+  let copied = 0;
+  for (const result of head.cases) {
+    const from = resolve3(headCwd, result.file);
+    const fromRoot = relative(repoRoot, from);
+    if (fromRoot.startsWith("..") || isAbsolute(fromRoot) || !existsSync2(from)) continue;
+    const to = join3(worktree, fromRoot);
+    mkdirSync2(dirname3(to), { recursive: true });
+    copyFileSync(from, to);
+    copied++;
+  }
+  return copied;
+}
+function npmErrorSummary(output) {
+  const lines = output.split("\n").filter((l) => /^npm (error|ERR!)\s*\S/.test(l) && !/^npm (error|ERR!)\s+(-|A complete log)/.test(l));
+  return lines.slice(0, 6).join("\n") || output.trim().split("\n").slice(-6).join("\n");
+}
+function npmCommand() {
+  return process.platform === "win32" ? "npm.cmd" : "npm";
+}
+function seconds(ms) {
+  return `${(ms / 1e3).toFixed(1)} s`;
+}
+
+// src/action/load-baseline.ts
+async function loadBaseline(ctx, request2) {
+  const { baseline } = ctx.inputs;
+  if (baseline.kind === "none") return void 0;
+  if (baseline.kind === "file") return readBaselineFile(ctx, baseline.path);
+  const pr = ctx.event.pullRequest;
+  if (!pr) {
+    ctx.io.warning(`baseline: base needs a pull_request event (this is "${ctx.event.eventName}"); comparing with each case's captured outcome instead`);
+    ctx.notes.push("No pull request, so no base run: cases are compared with their captured outcome.");
+    return void 0;
+  }
+  const top = await ctx.runner("git", ["rev-parse", "--show-toplevel"], { cwd: ctx.workdir, echo: false });
+  if (top.code !== 0) throw new Error(`baseline: base needs a git checkout, but ${ctx.workdir} is not in one: add actions/checkout before this step`);
+  const repoRoot = top.stdout.trim();
+  ctx.io.info(`Running the head's cases on the base (${pr.baseSha.slice(0, 12)})`);
+  let base;
+  try {
+    base = await runBaseSide({
+      ...request2.suite,
+      repoRoot,
+      workingDirectory: relative2(repoRoot, ctx.workdir),
+      baseSha: pr.baseSha,
+      headResults: request2.head,
+      cli: request2.cli,
+      tempDir: ctx.tempDir,
+      runner: ctx.runner,
+      log: (line2) => ctx.io.info(line2),
+      ...request2.out ? { out: request2.out } : {}
+    });
+  } catch (error2) {
+    const message = `The base commit could not be run, so cases are compared with their captured outcome: ${error2.message}`;
+    ctx.io.warning(message);
+    ctx.notes.push(message.split("\n")[0]);
+    return void 0;
+  }
+  const t = base.timings;
+  const line = `Base run (${pr.baseSha.slice(0, 12)}): checkout ${seconds(t.checkoutMs)}, dependencies ${seconds(t.installMs)} (${t.install}), suite ${seconds(t.runMs)}.`;
+  ctx.io.info(line);
+  ctx.notes.push(line);
+  return base.results;
+}
+function readBaselineFile(ctx, path4) {
+  const absolute = resolve4(ctx.workdir, path4);
+  if (!existsSync3(absolute)) {
+    throw new Error(`baseline: ${absolute} does not exist; write base (run the PR's base commit), none, or the path of a results file from \`rehearse run --out\``);
+  }
+  ctx.notes.push(`Baseline: ${path4}.`);
+  return readResults(absolute);
+}
+
+// src/action/publish.ts
+import { writeFileSync as writeFileSync2 } from "node:fs";
+import { join as join7, relative as relative3 } from "node:path";
 
 // src/compare/phrases.ts
 var MAX_MESSAGE = 120;
@@ -26807,7 +35826,7 @@ function headline(counts2) {
 }
 
 // src/report/markdown.ts
-import { join as join2 } from "node:path";
+import { join as join5 } from "node:path";
 
 // src/report/budget.ts
 var COMMENT_BUDGET = 6e4;
@@ -26966,47 +35985,47 @@ function pick(obj, ...keys) {
 }
 
 // src/report/templates.ts
-import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { existsSync as existsSync4, readdirSync, readFileSync as readFileSync5 } from "node:fs";
+import { basename as basename2, dirname as dirname4, join as join4, resolve as resolve5 } from "node:path";
 import { fileURLToPath } from "node:url";
 var envPromise;
 var compiled = /* @__PURE__ */ new Map();
 function builtinTemplatesDir() {
-  let dir = dirname(fileURLToPath(import.meta.url));
+  let dir = dirname4(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, "reporters");
-    if (existsSync2(join(candidate, "comment.md.hbs"))) return candidate;
-    dir = dirname(dir);
+    const candidate = join4(dir, "reporters");
+    if (existsSync4(join4(candidate, "comment.md.hbs"))) return candidate;
+    dir = dirname4(dir);
   }
   throw new Error(`rehearse: cannot find the built-in templates (reporters/comment.md.hbs) above ${fileURLToPath(import.meta.url)}; reinstall rehearse or pass a "template" option`);
 }
 function loadReportTemplate(templatePath) {
-  const path = resolve(templatePath);
-  let entry = compiled.get(path);
+  const path4 = resolve5(templatePath);
+  let entry = compiled.get(path4);
   if (!entry) {
-    entry = compileReportTemplate(path);
-    compiled.set(path, entry);
-    entry.catch(() => compiled.delete(path));
+    entry = compileReportTemplate(path4);
+    compiled.set(path4, entry);
+    entry.catch(() => compiled.delete(path4));
   }
   return entry;
 }
-async function compileReportTemplate(path) {
+async function compileReportTemplate(path4) {
   let source;
   try {
-    source = readFileSync(path, "utf8");
+    source = readFileSync5(path4, "utf8");
   } catch (error2) {
-    throw new Error(`${path}: cannot read the report template (${error2.message}); check the reporter's "template" option`, { cause: error2 });
+    throw new Error(`${path4}: cannot read the report template (${error2.message}); check the reporter's "template" option`, { cause: error2 });
   }
   const hb = await handlebars();
   const partials = {};
-  for (const dir of /* @__PURE__ */ new Set([builtinTemplatesDir(), dirname(path)])) {
+  for (const dir of /* @__PURE__ */ new Set([builtinTemplatesDir(), dirname4(path4)])) {
     for (const name of readdirSync(dir)) {
       if (!name.endsWith(".hbs") || name.endsWith(".md.hbs")) continue;
-      const file = join(dir, name);
-      partials[basename(name, ".hbs")] = compileChecked(hb, readFileSync(file, "utf8"), file, "partial");
+      const file = join4(dir, name);
+      partials[basename2(name, ".hbs")] = compileChecked(hb, readFileSync5(file, "utf8"), file, "partial");
     }
   }
-  const template = compileChecked(hb, source, path, "report template");
+  const template = compileChecked(hb, source, path4, "report template");
   return (view) => template(view, { partials });
 }
 function compileChecked(hb, source, file, what) {
@@ -27245,7 +36264,7 @@ function sortKeys(value) {
 function diffJson(before, after, pointer = "", out = []) {
   if (sameJson(before, after)) return out;
   const bothArrays = Array.isArray(before) && Array.isArray(after);
-  const bothObjects = isObject(before) && isObject(after);
+  const bothObjects = isObject2(before) && isObject2(after);
   if (bothArrays) {
     const length = Math.max(before.length, after.length);
     for (let i = 0; i < length; i++) diffChild(before[i], after[i], `${pointer}/${i}`, i < before.length, i < after.length, out);
@@ -27267,7 +36286,7 @@ function diffChild(b, a, pointer, inBefore, inAfter, out) {
 function changesFromChangeset(changeset, pointer = "", out = []) {
   if (!Array.isArray(changeset)) return out;
   for (const entry of changeset) {
-    if (!isObject(entry) || typeof entry.type !== "string") continue;
+    if (!isObject2(entry) || typeof entry.type !== "string") continue;
     const key = entry.key === void 0 || entry.key === "$root" ? "" : `/${escapePointer(String(entry.key))}`;
     const at = `${pointer}${key}`;
     if (Array.isArray(entry.changes)) {
@@ -27283,7 +36302,7 @@ function changesFromChangeset(changeset, pointer = "", out = []) {
   return out;
 }
 function diffFromEvidence(evidence) {
-  if (!isObject(evidence)) return void 0;
+  if (!isObject2(evidence)) return void 0;
   let changes = [];
   if ("expected" in evidence && "actual" in evidence) {
     changes = diffJson(evidence.expected ?? null, evidence.actual ?? null);
@@ -27305,7 +36324,7 @@ function formatChanges(changes, maxChanges = 40, maxValue = 200) {
   if (changes.length > maxChanges) lines.push(`# \u2026 and ${changes.length - maxChanges} more changes`);
   return lines.join("\n");
 }
-function isObject(value) {
+function isObject2(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 function escapePointer(key) {
@@ -27482,7 +36501,7 @@ function buildDetails(c, head, row, trajectories, max) {
     file: head.file,
     reason: truncate(c.reason, max),
     assertions: (attempt?.assertions ?? []).filter((a) => !a.pass).map((a) => assertionView(a, max)),
-    ...optional("error", error2 ? truncate(`${error2.code}: ${error2.message}${error2.file ? ` (${error2.file}${error2.pointer ?? ""})` : ""}`, max * 2) : void 0),
+    ...optional("error", error2 ? truncate(`${error2.code}: ${error2.message}${error2.file ? ` (${error2.file}${error2.pointer ? `#${error2.pointer}` : ""})` : ""}`, max * 2) : void 0),
     ...optional("divergence", divergence ? { message: truncate(divergence.message, max), ...optional("diff", divergenceDiff) } : void 0),
     ...optional("flowchart", trajectories && trajectories.recorded.length + trajectories.replayed.length > 0 ? trajectoryFlowchart(trajectories) : void 0),
     ...optional("repeatStats", repeatStats(head, c)),
@@ -27508,8 +36527,8 @@ function caseLinker(repoUrl, sha) {
   const base = `${repoUrl.replace(/\/+$/, "")}/blob/${encodePath(sha)}/`;
   return (file) => file ? base + encodePath(file) : void 0;
 }
-function encodePath(path) {
-  return path.split("/").map((s) => encodeURIComponent(s).replace(/[()]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+function encodePath(path4) {
+  return path4.split("/").map((s) => encodeURIComponent(s).replace(/[()]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function optional(key, value) {
   return value === void 0 ? {} : { [key]: value };
@@ -27517,7 +36536,7 @@ function optional(key, value) {
 
 // src/report/markdown.ts
 async function renderComment(comparison, options = {}) {
-  const template = await loadReportTemplate(options.template ?? join2(builtinTemplatesDir(), "comment.md.hbs"));
+  const template = await loadReportTemplate(options.template ?? join5(builtinTemplatesDir(), "comment.md.hbs"));
   const view = buildReportView(comparison, {
     ...pick(options, "repoUrl", "sha"),
     marker: normalizeMarker(options.marker ?? REPORT_MARKER),
@@ -27527,309 +36546,11 @@ async function renderComment(comparison, options = {}) {
 }
 
 // src/report/summary.ts
-import { join as join3 } from "node:path";
+import { join as join6 } from "node:path";
 async function renderSummary(comparison, options = {}) {
-  const template = await loadReportTemplate(options.template ?? join3(builtinTemplatesDir(), "summary.md.hbs"));
+  const template = await loadReportTemplate(options.template ?? join6(builtinTemplatesDir(), "summary.md.hbs"));
   const view = buildReportView(comparison, pick(options, "repoUrl", "sha"));
   return renderWithinBudget(view, template, options.budget ?? SUMMARY_BUDGET);
-}
-
-// src/action/baseline.ts
-import { copyFileSync, existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync4, rmSync as rmSync2, symlinkSync } from "node:fs";
-import { dirname as dirname3, isAbsolute, join as join5, relative, resolve as resolve3 } from "node:path";
-
-// src/action/run-suite.ts
-import { spawn } from "node:child_process";
-import { readFileSync as readFileSync3 } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname as dirname2, join as join4, resolve as resolve2 } from "node:path";
-
-// src/report/results-file.ts
-import { mkdirSync, readFileSync as readFileSync2, renameSync, rmSync, writeFileSync } from "node:fs";
-
-// src/model/result.ts
-var RESULTS_FORMAT = "rehearse.results";
-var RESULTS_VERSION = 1;
-
-// src/report/results-file.ts
-var ResultsFileError = class extends Error {
-  constructor(code, file, message, options) {
-    super(`${file}: ${message}`, options);
-    this.code = code;
-    this.file = file;
-  }
-  code;
-  file;
-  name = "ResultsFileError";
-};
-var RESULTS_UPGRADES = {};
-function upgradeResults(value, file, options = {}) {
-  const upgrades = options.upgrades ?? RESULTS_UPGRADES;
-  const latest = options.latest ?? RESULTS_VERSION;
-  if (!isObject2(value)) throw new ResultsFileError("RESULTS_FORMAT", file, "is not a rehearse results file (expected a JSON object)");
-  if (value.format !== RESULTS_FORMAT) {
-    throw new ResultsFileError("RESULTS_FORMAT", file, `is not a rehearse results file: "format" is ${JSON.stringify(value.format)}, expected "${RESULTS_FORMAT}"`);
-  }
-  const found = value.version;
-  if (typeof found !== "number" || !Number.isInteger(found) || found < 0) {
-    throw new ResultsFileError("RESULTS_INVALID", file, `"version" must be a whole number, found ${JSON.stringify(found)}`);
-  }
-  if (found > latest) {
-    throw new ResultsFileError(
-      "RESULTS_VERSION_UNSUPPORTED",
-      file,
-      `results format version ${found} is newer than this rehearse supports (newest: ${latest}); upgrade rehearse to read it`
-    );
-  }
-  let doc = value;
-  for (let version = found; version < latest; version++) {
-    const step = upgrades[version];
-    if (!step) {
-      throw new ResultsFileError("RESULTS_VERSION_UNSUPPORTED", file, `results format version ${version} can no longer be read (oldest upgradable: ${oldest(upgrades, latest)}); re-run to produce a new file`);
-    }
-    try {
-      doc = step(doc);
-    } catch (error2) {
-      throw new ResultsFileError("RESULTS_INVALID", file, `could not upgrade from version ${version} to ${version + 1}: ${error2.message}`, { cause: error2 });
-    }
-    doc.version = version + 1;
-  }
-  const issues = shapeIssues(doc);
-  if (issues.length > 0) {
-    const shown = issues.slice(0, 10).map((i) => `  ${i}`).join("\n");
-    throw new ResultsFileError("RESULTS_INVALID", file, `is not a valid results file:
-${shown}${issues.length > 10 ? `
-  \u2026 and ${issues.length - 10} more` : ""}`);
-  }
-  return doc;
-}
-function readResults(path, options = {}) {
-  let text;
-  try {
-    text = readFileSync2(path, "utf8");
-  } catch (error2) {
-    throw new ResultsFileError("RESULTS_UNREADABLE", path, `cannot be read (${error2.code ?? error2.message}); check the path, or run \`rehearse run\` to create it`, { cause: error2 });
-  }
-  let parsed;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error2) {
-    throw new ResultsFileError("RESULTS_UNREADABLE", path, `is not valid JSON (${error2.message})`, { cause: error2 });
-  }
-  return upgradeResults(parsed, path, options);
-}
-var STATUSES = /* @__PURE__ */ new Set(["passed", "failed", "diverged", "errored"]);
-function shapeIssues(doc) {
-  const issues = [];
-  if (typeof doc.runId !== "string") issues.push("/runId: must be a string");
-  if (typeof doc.startedAt !== "string") issues.push("/startedAt: must be a string");
-  if (typeof doc.durationMs !== "number") issues.push("/durationMs: must be a number");
-  if (!isObject2(doc.totals)) issues.push("/totals: must be an object");
-  if (!Array.isArray(doc.cases)) {
-    issues.push("/cases: must be an array");
-    return issues;
-  }
-  doc.cases.forEach((c, i) => {
-    if (!isObject2(c)) return void issues.push(`/cases/${i}: must be an object`);
-    if (typeof c.key !== "string") issues.push(`/cases/${i}/key: must be a string`);
-    if (typeof c.status !== "string" || !STATUSES.has(c.status)) issues.push(`/cases/${i}/status: must be one of passed, failed, diverged, errored`);
-    if (!Array.isArray(c.attempts)) issues.push(`/cases/${i}/attempts: must be an array`);
-    if (typeof c.passes !== "number") issues.push(`/cases/${i}/passes: must be a number`);
-  });
-  return issues;
-}
-function oldest(upgrades, latest) {
-  let version = latest;
-  while (upgrades[version - 1]) version -= 1;
-  return version;
-}
-function isObject2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-// src/action/run-suite.ts
-var KEEP_CHARS = 64 * 1024;
-var spawnCommand = (command, args, options) => new Promise((resolvePromise, reject) => {
-  const started = performance.now();
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  const echo = options.echo ?? true;
-  child.stdout.on("data", (chunk) => {
-    if (echo) process.stdout.write(chunk);
-    stdout = (stdout + chunk.toString("utf8")).slice(-KEEP_CHARS);
-  });
-  child.stderr.on("data", (chunk) => {
-    if (echo) process.stderr.write(chunk);
-    stderr = (stderr + chunk.toString("utf8")).slice(-KEEP_CHARS);
-  });
-  child.on("error", (error2) => reject(new Error(`Could not start ${command} in ${options.cwd}: ${error2.message}`, { cause: error2 })));
-  child.on("close", (code) => resolvePromise({ code, stdout, stderr, durationMs: performance.now() - started }));
-});
-function findRehearseCli(dir) {
-  const require2 = createRequire(join4(resolve2(dir), "noop.js"));
-  let manifestPath;
-  try {
-    manifestPath = require2.resolve("rehearse/package.json");
-  } catch (error2) {
-    throw new Error(
-      `rehearse is not installed in ${dir}: add it to the project (npm install --save-dev rehearse) and install dependencies (npm ci) in a step before this action`,
-      { cause: error2 }
-    );
-  }
-  const manifest = JSON.parse(readFileSync3(manifestPath, "utf8"));
-  const bin = typeof manifest.bin === "string" ? manifest.bin : manifest.bin?.["rehearse"];
-  if (!bin) throw new Error(`${manifestPath} names no "rehearse" bin; reinstall rehearse`);
-  return join4(dirname2(manifestPath), bin);
-}
-function suiteArgsOf(source) {
-  const args = { cases: source.cases };
-  if (source.config !== void 0) args.config = source.config;
-  if (source.repeat !== void 0) args.repeat = source.repeat;
-  if (source.concurrency !== void 0) args.concurrency = source.concurrency;
-  return args;
-}
-function cliRunArgs(args, out) {
-  const argv = ["run", ...args.cases];
-  if (args.config) argv.push("--config", args.config);
-  argv.push("--out", out, "--fail-on", "never");
-  if (args.repeat !== void 0) argv.push("--repeat", String(args.repeat));
-  if (args.concurrency !== void 0) argv.push("--concurrency", String(args.concurrency));
-  return argv;
-}
-async function runSuite(options) {
-  const argv = [options.cli, ...cliRunArgs(options, options.out)];
-  const result = await options.runner(process.execPath, argv, { cwd: options.cwd, ...options.env ? { env: options.env } : {} });
-  if (result.code !== 0) {
-    const tail = (result.stderr || result.stdout).trim().split("\n").slice(-15).join("\n");
-    throw new Error(`rehearse run on the ${options.side} (in ${options.cwd}) exited with ${result.code ?? "a signal"}:
-${tail}`);
-  }
-  return { results: readResults(options.out), resultsPath: options.out, durationMs: result.durationMs };
-}
-
-// src/action/baseline.ts
-var LOCKFILES = ["package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock"];
-async function runBaseSide(options) {
-  const { repoRoot, baseSha, runner, log } = options;
-  const git = async (...args) => {
-    const r = await runner("git", args, { cwd: repoRoot, echo: false });
-    if (r.code !== 0) throw new Error(`git ${args.join(" ")} (in ${repoRoot}) failed: ${(r.stderr || r.stdout).trim()}`);
-    return r.stdout.trim();
-  };
-  const worktree = join5(options.tempDir, `rehearse-base-${baseSha.slice(0, 12)}`);
-  const started = performance.now();
-  const present = await runner("git", ["cat-file", "-e", `${baseSha}^{commit}`], { cwd: repoRoot, echo: false });
-  if (present.code !== 0) {
-    log(`Base commit ${baseSha.slice(0, 12)} is not in this checkout; fetching it.`);
-    await git("fetch", "--no-tags", "--depth=1", "origin", baseSha);
-  }
-  rmSync2(worktree, { recursive: true, force: true });
-  await git("worktree", "prune");
-  await git("worktree", "add", "--detach", worktree, baseSha);
-  const checkoutMs = performance.now() - started;
-  try {
-    const installStarted = performance.now();
-    const install = await installDependencies(options, worktree);
-    const installMs = performance.now() - installStarted;
-    log(`Base dependencies: ${install} in ${seconds(installMs)}.`);
-    const baseCwd = join5(worktree, options.workingDirectory);
-    const headCwd = join5(repoRoot, options.workingDirectory);
-    const copied = copyCaseFiles(options.headResults, repoRoot, headCwd, worktree);
-    log(`Copied ${copied} case file(s) from the head into the base worktree.`);
-    const resultsPath = join5(options.tempDir, "rehearse-base-results.json");
-    const run = await runSuite({ ...suiteArgsOf(options), cli: options.cli, cwd: baseCwd, out: resultsPath, runner, side: "base" });
-    return { results: run.results, resultsPath, timings: { checkoutMs, installMs, runMs: run.durationMs, install } };
-  } finally {
-    const removed = await runner("git", ["worktree", "remove", "--force", worktree], { cwd: repoRoot, echo: false });
-    if (removed.code !== 0) {
-      rmSync2(worktree, { recursive: true, force: true });
-      await runner("git", ["worktree", "prune"], { cwd: repoRoot, echo: false });
-    }
-  }
-}
-async function installDependencies(options, worktree) {
-  const dirs = ancestorsWithin(options.workingDirectory);
-  for (const dir of dirs) {
-    for (const name of LOCKFILES) {
-      const headLock = join5(options.repoRoot, dir, name);
-      if (!existsSync3(headLock)) continue;
-      const baseLock = join5(worktree, dir, name);
-      if (existsSync3(baseLock) && readFileSync4(baseLock).equals(readFileSync4(headLock)) && linkModules(options, worktree, dirs)) {
-        await runPrepare(options, join5(worktree, dir));
-        return "reused head node_modules";
-      }
-      if (name === "package-lock.json" || name === "npm-shrinkwrap.json") {
-        if (!existsSync3(baseLock)) break;
-        const r = await options.runner(npmCommand(), ["ci", "--no-audit", "--no-fund"], { cwd: join5(worktree, dir) });
-        if (r.code === 0) return "npm ci";
-        options.log(`npm ci in the base worktree failed, so the head's node_modules is used there:
-${npmErrorSummary(r.stderr || r.stdout)}`);
-        if (linkModules(options, worktree, dirs)) {
-          await runPrepare(options, join5(worktree, dir));
-          return "head's node_modules (npm ci failed)";
-        }
-        throw new Error(`npm ci in the base worktree (${join5(worktree, dir)}) failed:
-${npmErrorSummary(r.stderr || r.stdout)}`);
-      }
-      options.log(`The base's ${name} differs from the head's; only npm lockfiles are installed automatically, so the head's node_modules is linked instead.`);
-      if (!linkModules(options, worktree, dirs)) return "none";
-      await runPrepare(options, join5(worktree, dir));
-      return "reused head node_modules";
-    }
-  }
-  return "none";
-}
-async function runPrepare(options, dir) {
-  const manifest = join5(dir, "package.json");
-  if (!existsSync3(manifest)) return;
-  const scripts = JSON.parse(readFileSync4(manifest, "utf8")).scripts;
-  if (!scripts?.["prepare"]) return;
-  const r = await options.runner(npmCommand(), ["run", "prepare"], { cwd: dir });
-  if (r.code !== 0) throw new Error(`npm run prepare in the base worktree (${dir}) failed:
-${npmErrorSummary(r.stderr || r.stdout)}`);
-  options.log("Ran the base's prepare script (linking node_modules skips it).");
-}
-function linkModules(options, worktree, dirs) {
-  let linked = false;
-  for (const d of dirs) {
-    const headModules = join5(options.repoRoot, d, "node_modules");
-    const baseModules = join5(worktree, d, "node_modules");
-    if (existsSync3(headModules) && !existsSync3(baseModules) && existsSync3(dirname3(baseModules))) {
-      symlinkSync(headModules, baseModules, "junction");
-      linked = true;
-    }
-  }
-  return linked;
-}
-function ancestorsWithin(workingDirectory) {
-  const parts = workingDirectory.split(/[\\/]/).filter((p) => p && p !== ".");
-  const out = [];
-  for (let i = parts.length; i >= 0; i--) out.push(parts.slice(0, i).join("/"));
-  return out;
-}
-function copyCaseFiles(head, repoRoot, headCwd, worktree) {
-  let copied = 0;
-  for (const result of head.cases) {
-    const from = resolve3(headCwd, result.file);
-    const fromRoot = relative(repoRoot, from);
-    if (fromRoot.startsWith("..") || isAbsolute(fromRoot) || !existsSync3(from)) continue;
-    const to = join5(worktree, fromRoot);
-    mkdirSync2(dirname3(to), { recursive: true });
-    copyFileSync(from, to);
-    copied++;
-  }
-  return copied;
-}
-function npmErrorSummary(output) {
-  const lines = output.split("\n").filter((l) => /^npm (error|ERR!)\s*\S/.test(l) && !/^npm (error|ERR!)\s+(-|A complete log)/.test(l));
-  return lines.slice(0, 6).join("\n") || output.trim().split("\n").slice(-6).join("\n");
-}
-function npmCommand() {
-  return process.platform === "win32" ? "npm.cmd" : "npm";
-}
-function seconds(ms) {
-  return `${(ms / 1e3).toFixed(1)} s`;
 }
 
 // src/action/comment.ts
@@ -27887,248 +36608,45 @@ function skipReason(status, error2) {
   return `the token may not write comments${detail}. Give the job \`permissions: pull-requests: write\`; on a pull request from a fork the token is read-only, see the fork pattern in the docs`;
 }
 
-// src/action/event.ts
-import { readFileSync as readFileSync5 } from "node:fs";
-function readEventContext(env) {
-  const [owner, repo] = (env["GITHUB_REPOSITORY"] ?? "").split("/");
-  if (!owner || !repo) {
-    throw new Error(`GITHUB_REPOSITORY is ${JSON.stringify(env["GITHUB_REPOSITORY"] ?? "")}, expected "owner/repo": run this action from a GitHub workflow`);
-  }
-  const eventName = env["GITHUB_EVENT_NAME"] ?? "";
-  const path = env["GITHUB_EVENT_PATH"];
-  if (!path) return { owner, repo, eventName };
-  let payload;
-  try {
-    payload = JSON.parse(readFileSync5(path, "utf8"));
-  } catch (error2) {
-    throw new Error(`${path}: cannot read the workflow event (GITHUB_EVENT_PATH): ${error2.message}`, { cause: error2 });
-  }
-  const pr = payload.pull_request;
-  if (!pr || typeof pr.number !== "number" || !pr.base?.sha || !pr.head?.sha) return { owner, repo, eventName };
-  return {
-    owner,
-    repo,
-    eventName,
-    pullRequest: {
-      number: pr.number,
-      baseSha: pr.base.sha,
-      headSha: pr.head.sha
-    }
-  };
-}
-
-// src/action/inputs.ts
-var INPUT_DEFAULTS = {
-  config: "",
-  cases: "",
-  baseline: "base",
-  repeat: "",
-  concurrency: "",
-  comment: "update",
-  "fail-on": "regressed",
-  "github-token": "",
-  "working-directory": "."
-};
-var INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
-var COMMENT_MODES = ["update", "new", "off"];
-var FAIL_ON = ["regressed", "failing", "never"];
-function inputEnvName(name) {
-  return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
-}
-var ActionInputError = class extends Error {
-  constructor(problems) {
-    super(problems.length === 1 ? problems[0] : `The action's inputs have ${problems.length} problems:
-- ${problems.join("\n- ")}`);
-    this.problems = problems;
-    this.name = "ActionInputError";
-  }
-  problems;
-};
-function parseInputs(env) {
-  const problems = [];
-  const read = (name) => (env[inputEnvName(name)] ?? INPUT_DEFAULTS[name]).trim();
-  const inputs = {
-    cases: splitGlobs(read("cases")),
-    baseline: parseBaseline(read("baseline")),
-    comment: oneOf("comment", read("comment"), COMMENT_MODES, problems) ?? "update",
-    failOn: oneOf("fail-on", read("fail-on"), FAIL_ON, problems) ?? "regressed",
-    githubToken: read("github-token"),
-    workingDirectory: read("working-directory") || "."
-  };
-  const config = read("config");
-  if (config) inputs.config = config;
-  const repeat = positiveInt("repeat", read("repeat"), problems);
-  if (repeat !== void 0) inputs.repeat = repeat;
-  const concurrency = positiveInt("concurrency", read("concurrency"), problems);
-  if (concurrency !== void 0) inputs.concurrency = concurrency;
-  if (problems.length > 0) throw new ActionInputError(problems);
-  return inputs;
-}
-function splitGlobs(value) {
-  const globs = [];
-  let current = "";
-  let depth = 0;
-  for (const ch of value) {
-    if (ch === "{") depth++;
-    else if (ch === "}") depth = Math.max(0, depth - 1);
-    if (ch === "\n" || ch === "\r" || ch === "," && depth === 0) {
-      globs.push(current);
-      current = "";
-    } else {
-      current += ch;
-    }
-  }
-  globs.push(current);
-  return globs.map((g) => g.trim()).filter((g) => g.length > 0);
-}
-function parseBaseline(value) {
-  const keyword = value.toLowerCase();
-  if (keyword === "base" || keyword === "") return { kind: "base" };
-  if (keyword === "none") return { kind: "none" };
-  return { kind: "file", path: value };
-}
-function oneOf(name, value, allowed, problems) {
-  const match = allowed.find((a) => a === value.toLowerCase());
-  if (match) return match;
-  problems.push(`${name} must be one of ${allowed.join(", ")}; got ${JSON.stringify(value)}`);
-  return void 0;
-}
-function positiveInt(name, value, problems) {
-  if (value === "") return void 0;
-  if (/^\d+$/.test(value) && Number(value) >= 1 && Number.isSafeInteger(Number(value))) return Number(value);
-  problems.push(`${name} must be a positive whole number such as 3, or left out to use the config's value; got ${JSON.stringify(value)}`);
-  return void 0;
-}
-function unknownInputWarnings(env) {
-  const known = new Map(INPUT_NAMES.map((n) => [inputEnvName(n), n]));
-  const warnings = [];
-  for (const key of Object.keys(env).sort()) {
-    if (!key.startsWith("INPUT_") || known.has(key)) continue;
-    const given = key.slice("INPUT_".length).toLowerCase();
-    const guess = closestInput(given);
-    warnings.push(
-      `Unknown input "${given}" (${key}) is ignored.` + (guess ? ` Did you mean "${guess}"?` : ` Known inputs: ${INPUT_NAMES.join(", ")}.`)
-    );
-  }
-  return warnings;
-}
-function closestInput(given) {
-  const squash = (s) => s.replace(/[^a-z0-9]/g, "");
-  const target = squash(given);
-  let best;
-  for (const name of INPUT_NAMES) {
-    const distance = editDistance(squash(name), target);
-    if (!best || distance < best.distance) best = { name, distance };
-  }
-  return best && best.distance <= 2 ? best.name : void 0;
-}
-function editDistance(a, b) {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
-}
-
-// src/action/main.ts
+// src/action/publish.ts
 var VERDICT_OUTPUTS = ["fixed", "regressed", "still-failing", "passing", "flaky", "new", "removed", "errored"];
 var ACTION_OUTPUTS = [...VERDICT_OUTPUTS, "headline", "results-path", "comment-url", "comment-path"];
-async function main({ env, io: io2, restRequest, runner = spawnCommand }) {
-  for (const warning2 of unknownInputWarnings(env)) io2.warning(warning2);
-  const inputs = parseInputs(env);
-  const event = readEventContext(env);
-  const pr = event.pullRequest;
-  const workspace = resolve4(env["GITHUB_WORKSPACE"] ?? process.cwd());
-  const workdir = resolve4(workspace, inputs.workingDirectory);
-  const tempDir = join6(env["RUNNER_TEMP"] ?? tmpdir(), "rehearse");
-  mkdirSync3(tempDir, { recursive: true });
-  const notes = [];
-  const cli = findRehearseCli(workdir);
-  const suite = suiteArgsOf(inputs);
-  io2.info(`Running the suite on the head (${pr?.headSha.slice(0, 12) ?? env["GITHUB_SHA"]?.slice(0, 12) ?? "working tree"}) with ${cli}`);
-  const head = await runSuite({ ...suite, cli, cwd: workdir, out: join6(tempDir, "rehearse-results.json"), runner, side: "head" });
-  notes.push(`Head run: ${seconds(head.durationMs)}.`);
-  const base = await loadBaseline(inputs, event, { workdir, tempDir, cli, head: head.results, runner, io: io2, notes });
-  const comparison = compareRuns(head.results, base);
+async function publishReport(ctx, { head, headPath, base }) {
+  const { env, event, inputs, io: io2 } = ctx;
+  const comparison = compareRuns(head, base);
   const summaryLine = `rehearse: ${headline(comparison.counts)}`;
   io2.info(summaryLine);
   const repoUrl = `${env["GITHUB_SERVER_URL"] ?? "https://github.com"}/${event.owner}/${event.repo}`;
-  const sha = pr?.headSha ?? env["GITHUB_SHA"];
+  const sha = event.pullRequest?.headSha ?? env["GITHUB_SHA"];
   const linkOptions = sha ? { repoUrl, sha } : { repoUrl };
-  annotateRegressions(comparison, relative2(workspace, workdir), io2);
+  annotateRegressions(comparison, relative3(ctx.workspace, ctx.workdir), io2);
   const body = await renderComment(comparison, linkOptions);
-  const commentPath = join6(tempDir, "rehearse-comment.md");
+  const commentPath = join7(ctx.tempDir, "rehearse-comment.md");
   writeFileSync2(commentPath, body);
-  const comment = await postComment(inputs, event, { env, restRequest, body });
+  const comment = await postComment(ctx, body);
   if (comment.status === "skipped") {
     const message = `Report comment not posted: ${comment.reason}`;
     if (inputs.comment === "off") io2.info(message);
     else io2.warning(message);
-    notes.push(`The PR comment was not posted: ${comment.reason}.`);
+    ctx.notes.push(`The PR comment was not posted: ${comment.reason}.`);
   } else {
     io2.info(`Report comment ${comment.status}: ${comment.url}`);
   }
   const summary2 = await renderSummary(comparison, linkOptions);
   await io2.appendSummary(`${summary2.trimEnd()}
 
-${notes.map((n) => `> ${n}`).join("\n>\n")}
+${ctx.notes.map((n) => `> ${n}`).join("\n>\n")}
 `);
-  for (const verdict of VERDICT_OUTPUTS) io2.setOutput(verdict, comparison.counts[verdict]);
-  io2.setOutput("results-path", head.resultsPath);
+  setCountOutputs(comparison, io2);
+  io2.setOutput("results-path", headPath);
   io2.setOutput("comment-url", comment.status === "skipped" ? "" : comment.url);
   io2.setOutput("comment-path", commentPath);
-  io2.setOutput("headline", headline(comparison.counts));
   if (exitCodeFor(comparison, inputs.failOn) === 1) io2.setFailed(`${summaryLine} (fail-on: ${inputs.failOn})`);
+  return comparison;
 }
-async function loadBaseline(inputs, event, ctx) {
-  const { baseline } = inputs;
-  if (baseline.kind === "none") return void 0;
-  if (baseline.kind === "file") {
-    const path = resolve4(ctx.workdir, baseline.path);
-    if (!existsSync4(path)) {
-      throw new Error(`baseline: ${path} does not exist; write base (run the PR's base commit), none, or the path of a results file from \`rehearse run --out\``);
-    }
-    ctx.notes.push(`Baseline: ${baseline.path}.`);
-    return readResults(path);
-  }
-  const pr = event.pullRequest;
-  if (!pr) {
-    ctx.io.warning(`baseline: base needs a pull_request event (this is "${event.eventName}"); comparing with each case's captured outcome instead`);
-    ctx.notes.push("No pull request, so no base run: cases are compared with their captured outcome.");
-    return void 0;
-  }
-  const top = await ctx.runner("git", ["rev-parse", "--show-toplevel"], { cwd: ctx.workdir, echo: false });
-  if (top.code !== 0) throw new Error(`baseline: base needs a git checkout, but ${ctx.workdir} is not in one: add actions/checkout before this step`);
-  const repoRoot = top.stdout.trim();
-  ctx.io.info(`Running the head's cases on the base (${pr.baseSha.slice(0, 12)})`);
-  let base;
-  try {
-    base = await runBaseSide({
-      ...suiteArgsOf(inputs),
-      repoRoot,
-      workingDirectory: relative2(repoRoot, ctx.workdir),
-      baseSha: pr.baseSha,
-      headResults: ctx.head,
-      cli: ctx.cli,
-      tempDir: ctx.tempDir,
-      runner: ctx.runner,
-      log: (line2) => ctx.io.info(line2)
-    });
-  } catch (error2) {
-    const message = `The base commit could not be run, so cases are compared with their captured outcome: ${error2.message}`;
-    ctx.io.warning(message);
-    ctx.notes.push(message.split("\n")[0]);
-    return void 0;
-  }
-  const t = base.timings;
-  const line = `Base run (${pr.baseSha.slice(0, 12)}): checkout ${seconds(t.checkoutMs)}, dependencies ${seconds(t.installMs)} (${t.install}), suite ${seconds(t.runMs)}.`;
-  ctx.io.info(line);
-  ctx.notes.push(line);
-  return base.results;
+function setCountOutputs(comparison, io2) {
+  for (const verdict of VERDICT_OUTPUTS) io2.setOutput(verdict, comparison.counts[verdict]);
+  io2.setOutput("headline", headline(comparison.counts));
 }
 function annotateRegressions(comparison, workdirFromWorkspace, io2) {
   for (const c of comparison.cases) {
@@ -28137,7 +36655,8 @@ function annotateRegressions(comparison, workdirFromWorkspace, io2) {
     io2.error(`${c.key} regressed: ${c.reason}`, { file, title: `rehearse: ${c.key} regressed` });
   }
 }
-async function postComment(inputs, event, ctx) {
+async function postComment(ctx, body) {
+  const { inputs, event } = ctx;
   if (inputs.comment === "off") return { status: "skipped", reason: "comment is off", requests: 0 };
   if (!event.pullRequest) return { status: "skipped", reason: `there is no pull request in a "${event.eventName}" event`, requests: 0 };
   if (!inputs.githubToken) return { status: "skipped", reason: "github-token is empty", requests: 0 };
@@ -28148,7 +36667,7 @@ async function postComment(inputs, event, ctx) {
     owner: event.owner,
     repo: event.repo,
     issueNumber: event.pullRequest.number,
-    body: ctx.body,
+    body,
     marker: REPORT_MARKER,
     mode: inputs.comment,
     ...author ? { author } : {}
@@ -28164,8 +36683,319 @@ async function commentAuthor(request2, token) {
   }
 }
 
+// src/action/shard-mode.ts
+import { mkdirSync as mkdirSync3 } from "node:fs";
+import { join as join8, relative as relative5, resolve as resolve7 } from "node:path";
+
+// src/shard/merge-results.ts
+var MergeError = class extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+  code;
+  name = "MergeError";
+};
+function mergeResults(inputs, options) {
+  if (inputs.length === 0) throw new MergeError("MERGE_NOTHING", 'no results files to merge; pass the shard files (or a glob such as "results-*.json")');
+  const warnings = [];
+  refuseDifferences(inputs, "MERGE_MIXED_VERSIONS", (i) => i.writtenVersion, (groups) => `the results files were written in different format versions (${groups}); the shards of one run are written by one rehearse release, so these come from different runs: re-run them with one release`);
+  refuseDifferences(inputs, "MERGE_DIFFERENT_RUNS", (i) => i.results.runGroup, (groups) => `the results files come from different runs (runGroup ${groups}); merge only the shards of one run (set --run-group to the same value on every shard if they really belong together)`);
+  refuseDifferences(inputs, "MERGE_DIFFERENT_RUNS", (i) => i.results.commit, (groups) => `the results files were run on different commits (${groups}); the shards of one run replay the same agent code: merge only the shards of one run`);
+  refuseDifferences(inputs, "MERGE_DIFFERENT_RUNS", (i) => i.results.repeat, (groups) => `the results files were run with different --repeat (${groups}); the shards of one run share it: merge only the shards of one run`);
+  if (inputs.every((i) => i.results.runGroup === void 0 && i.results.commit === void 0) && inputs.length > 1) {
+    warnings.push('none of the results files records a run group or commit, so merge cannot check they come from one run; pass --run-group to "rehearse run"');
+  }
+  const ordered = orderByShard(inputs, options.allowPartial ?? false, warnings);
+  const cases = joinCases(ordered.inputs);
+  const first = ordered.inputs[0].results;
+  const runIds = new Set(inputs.map((i) => i.results.runId));
+  const results = {
+    format: RESULTS_FORMAT,
+    version: RESULTS_VERSION,
+    runId: runIds.size === 1 ? first.runId : options.newRunId(),
+    startedAt: earliest(inputs.map((i) => i.results.startedAt)),
+    durationMs: Math.max(...inputs.map((i) => i.results.durationMs)),
+    repeat: first.repeat,
+    cases,
+    totals: options.totals(cases)
+  };
+  if (first.commit !== void 0) results.commit = first.commit;
+  if (first.runGroup !== void 0) results.runGroup = first.runGroup;
+  if (ordered.missing > 0 || inputs.some((i) => i.results.partial)) results.partial = true;
+  return { results, warnings };
+}
+function refuseDifferences(inputs, code, valueOf, message) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const input of inputs) {
+    const value = valueOf(input);
+    groups.set(value, [...groups.get(value) ?? [], input.file]);
+  }
+  if (groups.size <= 1) return;
+  const listed = [...groups].map(([value, files]) => `${value === void 0 ? "none" : JSON.stringify(value)} in ${files.join(", ")}`).join("; ");
+  throw new MergeError(code, message(listed));
+}
+function orderByShard(inputs, allowPartial, warnings) {
+  const labelled = inputs.filter((i) => i.results.shard !== void 0);
+  if (labelled.length === 0) return { inputs: [...inputs], missing: 0 };
+  if (labelled.length !== inputs.length) {
+    const unlabelled = inputs.filter((i) => i.results.shard === void 0).map((i) => i.file);
+    throw new MergeError("MERGE_SHARD_LABELS", `${unlabelled.join(", ")} ${unlabelled.length === 1 ? "is" : "are"} not a shard (no "shard" field) but ${labelled.map((i) => i.file).join(", ")} ${labelled.length === 1 ? "is" : "are"}: merge either the shards of one run or whole runs, not both`);
+  }
+  const specs = /* @__PURE__ */ new Map();
+  for (const input of inputs) {
+    try {
+      specs.set(input, parseShard(input.results.shard));
+    } catch (error2) {
+      throw new MergeError("MERGE_SHARD_LABELS", `${input.file}: ${error2.message}`);
+    }
+  }
+  const counts2 = /* @__PURE__ */ new Map();
+  for (const [input, spec] of specs) counts2.set(spec.count, [...counts2.get(spec.count) ?? [], input.file]);
+  if (counts2.size > 1) {
+    const listed = [...counts2].map(([n, files]) => `${files.join(", ")} split into ${n}`).join("; ");
+    throw new MergeError("MERGE_SHARD_LABELS", `the results files come from different splits (${listed}); merge the shards of one split`);
+  }
+  const count = [...counts2.keys()][0];
+  const byIndex = /* @__PURE__ */ new Map();
+  for (const [input, spec] of specs) {
+    const other = byIndex.get(spec.index);
+    if (other) throw new MergeError("MERGE_SHARD_LABELS", `${other.file} and ${input.file} are both shard ${spec.index}/${count}; pass each shard once`);
+    byIndex.set(spec.index, input);
+  }
+  const missing = [];
+  for (let index = 1; index <= count; index++) if (!byIndex.has(index)) missing.push(index);
+  if (missing.length > 0) {
+    const text = `shard${missing.length === 1 ? "" : "s"} ${missing.map((i) => `${i}/${count}`).join(", ")} ${missing.length === 1 ? "is" : "are"} missing (given: ${[...byIndex.keys()].sort((a, b) => a - b).map((i) => `${i}/${count} in ${byIndex.get(i).file}`).join(", ")})`;
+    if (!allowPartial) throw new MergeError("MERGE_INCOMPLETE", `${text}; pass every shard's results file, or --allow-partial to merge what there is (marked partial)`);
+    warnings.push(`${text}; the merged results are marked partial`);
+  }
+  const sorted = [...specs].sort((a, b) => a[1].index - b[1].index).map(([input]) => input);
+  return { inputs: sorted, missing: missing.length };
+}
+function joinCases(inputs) {
+  const owner = /* @__PURE__ */ new Map();
+  const cases = [];
+  for (const input of inputs) {
+    const own = /* @__PURE__ */ new Set();
+    for (const result of input.results.cases) {
+      const seen = owner.get(result.key);
+      if (seen && !own.has(result.key)) throw duplicate(result, input, seen);
+      owner.set(result.key, { input, result });
+      own.add(result.key);
+      cases.push(result);
+    }
+  }
+  return cases.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+}
+function duplicate(result, input, seen) {
+  if (seen.result.file === result.file) {
+    return new MergeError(
+      "MERGE_DUPLICATE_CASE",
+      `case "${result.key}" (${result.file}) is in both ${seen.input.file} and ${input.file}: the files overlap (the same shard twice, or shards of different runs); merge each shard of one run once`
+    );
+  }
+  return new MergeError(
+    "MERGE_DUPLICATE_CASE",
+    `case "${result.key}" is in both ${seen.input.file} (from ${seen.result.file}) and ${input.file} (from ${result.file}): two case files declare the same id, which the shards could not see; give one of them another id`
+  );
+}
+function earliest(times) {
+  let best = times[0];
+  for (const time of times) if (Date.parse(time) < Date.parse(best)) best = time;
+  return best;
+}
+
+// src/action/shard-files.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
+import { existsSync as existsSync5, readFileSync as readFileSync6, statSync } from "node:fs";
+import { basename as basename3, relative as relative4, resolve as resolve6 } from "node:path";
+
+// src/run/usage.ts
+function addUsage(a, b) {
+  const out = { ...a };
+  for (const key of ["inputTokens", "outputTokens", "cachedInputTokens", "totalTokens"]) {
+    const value = b[key];
+    if (value !== void 0) out[key] = (out[key] ?? 0) + value;
+  }
+  return out;
+}
+
+// src/action/shard-files.ts
+function shardFileName(side2, shard) {
+  return `${side2}-${shard.index}.json`;
+}
+var SHARD_FILE = /^(head|base)-[1-9][0-9]*\.json$/;
+async function findShardFiles(results, cwd) {
+  const absolute = resolve6(cwd, results);
+  let matches;
+  if (GLOB_CHARS.test(results)) {
+    const { globby: globby2 } = await Promise.resolve().then(() => (init_globby(), globby_exports));
+    matches = await globby2(results.replace(/\\/g, "/"), { cwd, absolute: true });
+  } else if (existsSync5(absolute) && statSync(absolute).isDirectory()) {
+    const { globby: globby2 } = await Promise.resolve().then(() => (init_globby(), globby_exports));
+    matches = await globby2("**/*.json", { cwd: absolute, absolute: true });
+  } else {
+    throw new Error(
+      `results: ${absolute} is not a folder; mode: report reads the shards' results files from it. Download them there first (actions/download-artifact with pattern and merge-multiple: true), or set results to the folder or glob they are in`
+    );
+  }
+  matches.sort();
+  const files = matches.map((m) => resolve6(m)).filter((m) => SHARD_FILE.test(basename3(m))).sort();
+  const found = { head: files.filter((f) => basename3(f).startsWith("head-")), base: files.filter((f) => basename3(f).startsWith("base-")) };
+  if (found.head.length === 0) {
+    const seen = matches.length === 0 ? "no files" : `only ${matches.slice(0, 5).map((m) => relative4(cwd, m)).join(", ")}${matches.length > 5 ? ", \u2026" : ""}`;
+    throw new Error(
+      `results: no shard results files (head-<i>.json) in ${results} (found ${seen}); each matrix job (mode: run with shard: i/n) writes them into its results folder: upload that folder as an artifact and download every shard's artifact into this one before mode: report`
+    );
+  }
+  return found;
+}
+function mergeShardFiles(files, cwd) {
+  const inputs = files.map((path4) => readShardFile(path4, shown(path4, cwd)));
+  return mergeResults(inputs, { totals: totalsOfCases, newRunId: randomUUID2 });
+}
+function totalsOfCases(cases) {
+  const totals = { cases: cases.length, passed: 0, failed: 0, diverged: 0, errored: 0 };
+  for (const c of cases) {
+    totals[c.status === "passed" ? "passed" : c.status === "failed" ? "failed" : c.status === "diverged" ? "diverged" : "errored"]++;
+    for (const attempt of c.attempts) {
+      if (attempt.usage) totals.usage = addUsage(totals.usage, attempt.usage);
+      if (attempt.costUsd !== void 0) totals.costUsd = (totals.costUsd ?? 0) + attempt.costUsd;
+      if (attempt.cache?.savedUsd !== void 0) totals.cacheSavedUsd = (totals.cacheSavedUsd ?? 0) + attempt.cache.savedUsd;
+    }
+  }
+  return totals;
+}
+function readShardFile(path4, file) {
+  let doc;
+  try {
+    doc = JSON.parse(readFileSync6(path4, "utf8"));
+  } catch (error2) {
+    throw new ResultsFileError("RESULTS_UNREADABLE", file, `cannot be read as JSON (${error2.message}); was the artifact uploaded whole?`, { cause: error2 });
+  }
+  const written = typeof doc === "object" && doc !== null ? doc.version : void 0;
+  const results = upgradeResults(doc, file);
+  return { file, results, writtenVersion: typeof written === "number" ? written : results.version };
+}
+function shown(path4, cwd) {
+  const rel = relative4(cwd, path4);
+  return rel && !rel.startsWith("..") ? rel : path4;
+}
+
+// src/action/shard-mode.ts
+async function runShardMode(ctx, shard, suite) {
+  const { io: io2, inputs } = ctx;
+  const label = formatShard(shard);
+  const dir = resolve7(ctx.workdir, inputs.results);
+  mkdirSync3(dir, { recursive: true });
+  const cli = findRehearseCli(ctx.workdir);
+  const shardSuite = { ...suite, shard: label };
+  io2.info(`Running shard ${label} of the suite on the head (${ctx.event.pullRequest?.headSha.slice(0, 12) ?? ctx.env["GITHUB_SHA"]?.slice(0, 12) ?? "working tree"}) with ${cli}`);
+  const headPath = join8(dir, shardFileName("head", shard));
+  const head = await runSuite({ ...shardSuite, cli, cwd: ctx.workdir, out: headPath, runner: ctx.runner, side: "head" });
+  ctx.notes.push(`Head run of shard ${label}: ${seconds(head.durationMs)}.`);
+  const basePath = join8(dir, shardFileName("base", shard));
+  const base = inputs.baseline.kind === "base" ? await loadBaseline(ctx, { head: head.results, cli, suite: shardSuite, out: basePath }) : void 0;
+  const comparison = compareRuns(head.results, base);
+  const written = [headPath, ...base ? [basePath] : []].map((p) => relative5(ctx.workspace, p) || p);
+  io2.info(`rehearse shard ${label}: ${headline(comparison.counts)}. Wrote ${written.join(" and ")}; upload ${relative5(ctx.workspace, dir) || "."} as an artifact for the job with mode: report.`);
+  await io2.appendSummary(
+    `### rehearse: shard ${label}
+
+${head.results.totals.cases} case(s) in this shard: ${headline(comparison.counts)}. The report job (mode: report) merges every shard and posts the comment.
+
+${ctx.notes.map((n) => `> ${n}`).join("\n>\n")}
+`
+  );
+  setCountOutputs(comparison, io2);
+  io2.setOutput("results-path", headPath);
+  io2.setOutput("comment-url", "");
+  io2.setOutput("comment-path", "");
+}
+async function reportMode(ctx) {
+  const { io: io2, inputs } = ctx;
+  const files = await findShardFiles(inputs.results, ctx.workdir);
+  let head;
+  try {
+    const merged = mergeShardFiles(files.head, ctx.workdir);
+    for (const warning2 of merged.warnings) io2.warning(`Merging the head shards: ${warning2}`);
+    head = merged.results;
+  } catch (error2) {
+    if (!(error2 instanceof MergeError)) throw error2;
+    throw new Error(`results: the head shards cannot be merged: ${error2.message}`, { cause: error2 });
+  }
+  io2.info(`Merged ${files.head.length} head shard file(s): ${head.totals.cases} cases.`);
+  ctx.notes.push(`Merged ${files.head.length} head shard${files.head.length === 1 ? "" : "s"} (${head.totals.cases} cases).`);
+  const headPath = join8(ctx.tempDir, "rehearse-results.json");
+  writeResults(headPath, head);
+  const base = baselineForReport(ctx, files.base);
+  await publishReport(ctx, { head, headPath, base });
+}
+function baselineForReport(ctx, baseFiles) {
+  const { baseline } = ctx.inputs;
+  if (baseline.kind === "none") return void 0;
+  if (baseline.kind === "file") return readBaselineFile(ctx, baseline.path);
+  if (baseFiles.length === 0) {
+    const message = "No base shard files (base-<i>.json) were found, so cases are compared with their captured outcome (the shard jobs say why the base did not run).";
+    ctx.io.warning(message);
+    ctx.notes.push(message);
+    return void 0;
+  }
+  try {
+    const merged = mergeShardFiles(baseFiles, ctx.workdir);
+    for (const warning2 of merged.warnings) ctx.io.warning(`Merging the base shards: ${warning2}`);
+    ctx.notes.push(`Merged ${baseFiles.length} base shard${baseFiles.length === 1 ? "" : "s"} (${merged.results.totals.cases} cases).`);
+    return merged.results;
+  } catch (error2) {
+    if (!(error2 instanceof MergeError)) throw error2;
+    const message = `The base shards cannot be merged, so cases are compared with their captured outcome: ${error2.message}`;
+    ctx.io.warning(message);
+    ctx.notes.push(message);
+    return void 0;
+  }
+}
+
+// src/action/main.ts
+async function main({ env, io: io2, restRequest, runner = spawnCommand }) {
+  for (const warning2 of unknownInputWarnings(env)) io2.warning(warning2);
+  const inputs = parseInputs(env);
+  const workspace = resolve8(env["GITHUB_WORKSPACE"] ?? process.cwd());
+  const tempDir = join9(env["RUNNER_TEMP"] ?? tmpdir(), "rehearse");
+  mkdirSync4(tempDir, { recursive: true });
+  const ctx = {
+    env,
+    io: io2,
+    restRequest,
+    runner,
+    inputs,
+    event: readEventContext(env),
+    workspace,
+    workdir: resolve8(workspace, inputs.workingDirectory),
+    tempDir,
+    notes: []
+  };
+  if (inputs.mode === "report") return reportMode(ctx);
+  if (inputs.shard) return runShardMode(ctx, inputs.shard, suiteOf(inputs));
+  return runWhole(ctx);
+}
+async function runWhole(ctx) {
+  const cli = findRehearseCli(ctx.workdir);
+  const suite = suiteOf(ctx.inputs);
+  const pr = ctx.event.pullRequest;
+  ctx.io.info(`Running the suite on the head (${pr?.headSha.slice(0, 12) ?? ctx.env["GITHUB_SHA"]?.slice(0, 12) ?? "working tree"}) with ${cli}`);
+  const head = await runSuite({ ...suite, cli, cwd: ctx.workdir, out: join9(ctx.tempDir, "rehearse-results.json"), runner: ctx.runner, side: "head" });
+  ctx.notes.push(`Head run: ${seconds(head.durationMs)}.`);
+  const base = await loadBaseline(ctx, { head: head.results, cli, suite });
+  await publishReport(ctx, { head: head.results, headPath: head.resultsPath, base });
+}
+function suiteOf(inputs) {
+  const { shard: _shard, ...rest } = inputs;
+  return suiteArgsOf({ ...rest });
+}
+
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync6, existsSync as existsSync5 } from "fs";
+import { readFileSync as readFileSync7, existsSync as existsSync6 } from "fs";
 import { EOL as EOL5 } from "os";
 var Context = class {
   /**
@@ -28175,11 +37005,11 @@ var Context = class {
     var _a, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync5(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync6(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+      if (existsSync6(process.env.GITHUB_EVENT_PATH)) {
+        this.payload = JSON.parse(readFileSync7(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${EOL5}`);
+        const path4 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path4} does not exist${EOL5}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -28220,11 +37050,11 @@ var httpClient = __toESM(require_lib2(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -28240,7 +37070,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29288,7 +38118,7 @@ function isPlainObject2(value) {
   const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
   return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
 }
-var noop = () => "";
+var noop2 = () => "";
 async function fetchWrapper(requestOptions) {
   const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
   if (!fetch2) {
@@ -29390,7 +38220,7 @@ async function fetchWrapper(requestOptions) {
 async function getResponseData(response) {
   const contentType = response.headers.get("content-type");
   if (!contentType) {
-    return response.text().catch(noop);
+    return response.text().catch(noop2);
   }
   const mimetype = parse2(contentType);
   if (isJSONResponse(mimetype)) {
@@ -29405,7 +38235,7 @@ async function getResponseData(response) {
   // (RFC 2046) and must never be decoded as text, even when the response
   // carries a (misleading) `charset=utf-8` parameter — see #751.
   mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
-    return response.text().catch(noop);
+    return response.text().catch(noop2);
   } else {
     return response.arrayBuffer().catch(
       /* v8 ignore next -- @preserve */
@@ -29614,16 +38444,16 @@ var createTokenAuth = function createTokenAuth2(token) {
 var VERSION4 = "7.0.8";
 
 // node_modules/@octokit/core/dist-src/index.js
-var noop2 = () => {
+var noop3 = () => {
 };
 var consoleWarn = console.warn.bind(console);
 var consoleError = console.error.bind(console);
 function createLogger(logger = {}) {
   if (typeof logger.debug !== "function") {
-    logger.debug = noop2;
+    logger.debug = noop3;
   }
   if (typeof logger.info !== "function") {
-    logger.info = noop2;
+    logger.info = noop3;
   }
   if (typeof logger.warn !== "function") {
     logger.warn = consoleWarn;
@@ -32362,6 +41192,52 @@ undici/lib/web/fetch/body.js:
 
 undici/lib/web/websocket/frame.js:
   (*! ws. MIT License. Einar Otto Stangvik <einaros@gmail.com> *)
+
+is-extglob/index.js:
+  (*!
+   * is-extglob <https://github.com/jonschlinkert/is-extglob>
+   *
+   * Copyright (c) 2014-2016, Jon Schlinkert.
+   * Licensed under the MIT License.
+   *)
+
+is-glob/index.js:
+  (*!
+   * is-glob <https://github.com/jonschlinkert/is-glob>
+   *
+   * Copyright (c) 2014-2017, Jon Schlinkert.
+   * Released under the MIT License.
+   *)
+
+is-number/index.js:
+  (*!
+   * is-number <https://github.com/jonschlinkert/is-number>
+   *
+   * Copyright (c) 2014-present, Jon Schlinkert.
+   * Released under the MIT License.
+   *)
+
+to-regex-range/index.js:
+  (*!
+   * to-regex-range <https://github.com/micromatch/to-regex-range>
+   *
+   * Copyright (c) 2015-present, Jon Schlinkert.
+   * Released under the MIT License.
+   *)
+
+fill-range/index.js:
+  (*!
+   * fill-range <https://github.com/jonschlinkert/fill-range>
+   *
+   * Copyright (c) 2014-present, Jon Schlinkert.
+   * Licensed under the MIT License.
+   *)
+
+queue-microtask/index.js:
+  (*! queue-microtask. MIT License. Feross Aboukhadijeh <https://feross.org/opensource> *)
+
+run-parallel/index.js:
+  (*! run-parallel. MIT License. Feross Aboukhadijeh <https://feross.org/opensource> *)
 
 content-type/dist/index.js:
   (*!

@@ -29,6 +29,8 @@ export interface BaseRunOptions extends SuiteArgs {
   tempDir: string;
   runner: CommandRunner;
   log: (line: string) => void;
+  /** Results file to write (absolute). @default `<tempDir>/rehearse-base-results.json` */
+  out?: string;
 }
 
 /** Lockfiles checked, in order, to decide whether the head's install can be reused. */
@@ -75,8 +77,10 @@ export async function runBaseSide(options: BaseRunOptions): Promise<{ results: R
     const copied = copyCaseFiles(options.headResults, repoRoot, headCwd, worktree);
     log(`Copied ${copied} case file(s) from the head into the base worktree.`);
 
-    const resultsPath = join(options.tempDir, 'rehearse-base-results.json');
-    const run = await runSuite({ ...suiteArgsOf(options), cli: options.cli, cwd: baseCwd, out: resultsPath, runner, side: 'base' });
+    const resultsPath = options.out ?? join(options.tempDir, 'rehearse-base-results.json');
+    // The CLI records GITHUB_SHA as the run's commit when it is set (the head's, on a runner): name the base's.
+    const env = { ...process.env, GITHUB_SHA: baseSha };
+    const run = await runSuite({ ...suiteArgsOf(options), cli: options.cli, cwd: baseCwd, out: resultsPath, runner, side: 'base', env });
     return { results: run.results, resultsPath, timings: { checkoutMs, installMs, runMs: run.durationMs, install } };
   } finally {
     const removed = await runner('git', ['worktree', 'remove', '--force', worktree], { cwd: repoRoot, echo: false });

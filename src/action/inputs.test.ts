@@ -10,6 +10,8 @@ describe('parseInputs', () => {
       failOn: 'regressed',
       githubToken: '',
       workingDirectory: '.',
+      mode: 'run',
+      results: 'rehearse-results/',
     });
     expect(unknownInputWarnings({})).toEqual([]);
   });
@@ -25,6 +27,9 @@ describe('parseInputs', () => {
       'INPUT_FAIL-ON': 'failing',
       'INPUT_GITHUB-TOKEN': 'ghs_abc',
       'INPUT_WORKING-DIRECTORY': 'packages/agent',
+      INPUT_MODE: 'Run',
+      INPUT_SHARD: ' 2/4 ',
+      INPUT_RESULTS: 'out/shards',
     });
     expect(inputs).toEqual({
       config: 'rehearse.config.json',
@@ -36,6 +41,9 @@ describe('parseInputs', () => {
       failOn: 'failing',
       githubToken: 'ghs_abc',
       workingDirectory: 'packages/agent',
+      mode: 'run',
+      shard: { index: 2, count: 4 },
+      results: 'out/shards',
     });
   });
 
@@ -64,6 +72,28 @@ describe('parseInputs', () => {
     expect((error as Error).message).toMatch(/^The action's inputs have 3 problems:\n- fail-on/);
   });
 
+  it('reads mode: report with a glob of results files', () => {
+    expect(parseInputs({ INPUT_MODE: 'report', INPUT_RESULTS: 'shards/**/*.json' })).toMatchObject({ mode: 'report', results: 'shards/**/*.json' });
+    expect(parseInputs({ INPUT_MODE: 'report' }).shard).toBeUndefined();
+  });
+
+  it('refuses a malformed shard, saying the form to write', () => {
+    for (const bad of ['2', '0/4', '5/4', '1/0', 'a/b', '1/2/3', '-1/2']) {
+      expect(() => parseInputs({ INPUT_SHARD: bad }), bad).toThrow(/shard.*; write it as `shard: \$\{\{ matrix\.shard \}\}\/4` in a matrix job/);
+    }
+    expect(() => parseInputs({ INPUT_SHARD: '5/4' })).toThrow('shard 5/4: i must be between 1 and n (4); got 5');
+  });
+
+  it('refuses an unknown mode, shard with mode: report, and a glob as the folder a shard writes to', () => {
+    expect(() => parseInputs({ INPUT_MODE: 'merge' })).toThrow('mode must be one of run, report; got "merge"');
+    expect(() => parseInputs({ INPUT_MODE: 'report', INPUT_SHARD: '1/2' })).toThrow(
+      "shard is for the matrix jobs (mode: run); the report job (mode: report) merges every shard's files, so leave shard out there",
+    );
+    expect(() => parseInputs({ INPUT_SHARD: '1/2', INPUT_RESULTS: 'out/*.json' })).toThrow(
+      'results must be a folder when a shard runs (its files are written there as head-<i>.json and base-<i>.json); got the glob "out/*.json"',
+    );
+  });
+
   it('rejects a repeat that is not a plain number', () => {
     for (const bad of ['-1', 'three', '1e3', '99999999999999999999']) {
       expect(() => parseInputs({ INPUT_REPEAT: bad })).toThrow(`got ${JSON.stringify(bad)}`);
@@ -75,7 +105,7 @@ describe('parseInputs', () => {
     expect(warnings).toEqual([
       'Unknown input "failon" (INPUT_FAILON) is ignored. Did you mean "fail-on"?',
       'Unknown input "github_token" (INPUT_GITHUB_TOKEN) is ignored. Did you mean "github-token"?',
-      'Unknown input "shiny" (INPUT_SHINY) is ignored. Known inputs: config, cases, baseline, repeat, concurrency, comment, fail-on, github-token, working-directory.',
+      'Unknown input "shiny" (INPUT_SHINY) is ignored. Known inputs: config, cases, baseline, repeat, concurrency, comment, fail-on, github-token, working-directory, mode, shard, results.',
     ]);
   });
 });

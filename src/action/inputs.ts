@@ -1,10 +1,17 @@
 import type { FailOn } from '../model/config.js';
+import { parseShard, type ShardSpec } from '../shard/shard-spec.js';
 
 /** Where the baseline comes from: a run of the PR's base commit, a saved results file, or nothing. */
 export type BaselineInput = { kind: 'base' } | { kind: 'file'; path: string } | { kind: 'none' };
 
 /** How the report comment is posted. `update` keeps one comment per PR; `new` adds one per run. */
 export type CommentMode = 'update' | 'new' | 'off';
+
+/**
+ * What one invocation does. `run`: run the suite (only `shard` of it when set) and report, or with `shard`,
+ * write the shard's results files for a later `report`. `report`: merge the shards' files and report once.
+ */
+export type ActionMode = 'run' | 'report';
 
 /** The Action's inputs, checked and typed. */
 export interface ActionInputs {
@@ -22,6 +29,14 @@ export interface ActionInputs {
   /** Empty when the workflow passed none: the comment is then skipped, never the run. */
   githubToken: string;
   workingDirectory: string;
+  mode: ActionMode;
+  /** With `mode: run`: run only this shard and write its results files under `results`, posting nothing. */
+  shard?: ShardSpec;
+  /**
+   * Where shard results files go (`mode: run` with `shard`: a folder) or are found (`mode: report`: a folder,
+   * searched recursively, or a glob), relative to `workingDirectory`.
+   */
+  results: string;
 }
 
 /**
@@ -39,6 +54,9 @@ export const INPUT_DEFAULTS = {
   'fail-on': 'regressed',
   'github-token': '',
   'working-directory': '.',
+  mode: 'run',
+  shard: '',
+  results: 'rehearse-results/',
 } as const satisfies Record<string, string>;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -47,6 +65,9 @@ export const INPUT_NAMES = Object.keys(INPUT_DEFAULTS) as InputName[];
 
 const COMMENT_MODES: readonly CommentMode[] = ['update', 'new', 'off'];
 const FAIL_ON: readonly FailOn[] = ['regressed', 'failing', 'never'];
+const MODES: readonly ActionMode[] = ['run', 'report'];
+/** Characters that make the `results` input a glob rather than a folder. */
+export const GLOB_CHARS = /[*?[\]{}!]/;
 
 /**
  * The environment variable the runner sets for an input: spaces become `_`, the name is upper-cased and
@@ -83,6 +104,8 @@ export function parseInputs(env: Record<string, string | undefined>): ActionInpu
     failOn: oneOf('fail-on', read('fail-on'), FAIL_ON, problems) ?? 'regressed',
     githubToken: read('github-token'),
     workingDirectory: read('working-directory') || '.',
+    mode: oneOf('mode', read('mode'), MODES, problems) ?? 'run',
+    results: read('results') || INPUT_DEFAULTS.results,
   };
   const config = read('config');
   if (config) inputs.config = config;
@@ -90,6 +113,20 @@ export function parseInputs(env: Record<string, string | undefined>): ActionInpu
   if (repeat !== undefined) inputs.repeat = repeat;
   const concurrency = positiveInt('concurrency', read('concurrency'), problems);
   if (concurrency !== undefined) inputs.concurrency = concurrency;
+  const shard = read('shard');
+  if (shard) {
+    try {
+      inputs.shard = parseShard(shard);
+    } catch (error) {
+      problems.push(`${(error as Error).message}; write it as \`shard: \${{ matrix.shard }}/4\` in a matrix job, or leave it out to run the whole suite`);
+    }
+    if (inputs.mode === 'report') {
+      problems.push(`shard is for the matrix jobs (mode: run); the report job (mode: report) merges every shard's files, so leave shard out there`);
+    }
+    if (GLOB_CHARS.test(inputs.results)) {
+      problems.push(`results must be a folder when a shard runs (its files are written there as head-<i>.json and base-<i>.json); got the glob ${JSON.stringify(inputs.results)}`);
+    }
+  }
 
   if (problems.length > 0) throw new ActionInputError(problems);
   return inputs;

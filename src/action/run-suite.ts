@@ -74,6 +74,8 @@ export interface SuiteArgs {
   cases: string[];
   repeat?: number;
   concurrency?: number;
+  /** `i/n`: run only this shard of the case files (the same split on the head and the base). */
+  shard?: string;
 }
 
 /** The `SuiteArgs` fields of `source` that are set (so `exactOptionalPropertyTypes`-style spreads stay clean). */
@@ -82,6 +84,7 @@ export function suiteArgsOf(source: SuiteArgs): SuiteArgs {
   if (source.config !== undefined) args.config = source.config;
   if (source.repeat !== undefined) args.repeat = source.repeat;
   if (source.concurrency !== undefined) args.concurrency = source.concurrency;
+  if (source.shard !== undefined) args.shard = source.shard;
   return args;
 }
 
@@ -92,6 +95,7 @@ export function cliRunArgs(args: SuiteArgs, out: string): string[] {
   argv.push('--out', out, '--fail-on', 'never');
   if (args.repeat !== undefined) argv.push('--repeat', String(args.repeat));
   if (args.concurrency !== undefined) argv.push('--concurrency', String(args.concurrency));
+  if (args.shard !== undefined) argv.push('--shard', args.shard);
   return argv;
 }
 

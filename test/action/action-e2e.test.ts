@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGitHub } from './fake-github.js';
-import { createTwoCommitRepo, REHEARSE_ROOT, type TwoCommitRepo } from './fixture-repo.js';
+import { createTwoCommitRepo, type TwoCommitRepo } from './fixture-repo.js';
 import { GitHubOpenApi } from './openapi-validator.js';
+import { actionRunner, type ActionRun } from './run-action.js';
 
 /*
  * Runs the committed bundle, dist/action/index.js, as the runner would: a child process with the runner's
@@ -25,6 +25,8 @@ beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'rehearse-runner-'));
   // A long-running PR: 150 comments by people, so finding our comment needs a second page.
   github.seed(PR, 150, (i) => ({ body: i === 3 ? `quoting the bot: ${MARKER}` : `review note ${i}` }));
+  const run = actionRunner({ github, repo, scratch, pr: PR });
+  runAction = (inputs, baseSha) => run(inputs, baseSha ? { baseSha } : {});
 });
 afterAll(async () => {
   await github.close();
@@ -32,76 +34,7 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-interface ActionRun {
-  code: number | null;
-  stdout: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
-let runCount = 0;
-
-/** Runs the bundle with every input set as a runner sets them (the defaults from action.yml, then `inputs`). */
-async function runAction(inputs: Record<string, string> = {}, baseSha = repo.baseSha): Promise<ActionRun> {
-  const n = ++runCount;
-  const eventPath = join(scratch, `event-${n}.json`);
-  const payload = readFileSync(join(REHEARSE_ROOT, 'test/action/fixtures/pull_request.synchronize.json'), 'utf8')
-    .replaceAll('HEAD_SHA', repo.headSha)
-    .replaceAll('BASE_SHA', baseSha)
-    .replaceAll('MERGE_SHA', repo.headSha);
-  writeFileSync(eventPath, payload);
-  const outputPath = join(scratch, `output-${n}`);
-  const summaryPath = join(scratch, `summary-${n}.md`);
-  writeFileSync(outputPath, '');
-  writeFileSync(summaryPath, '');
-  const withInputs: Record<string, string> = {
-    config: '',
-    cases: '',
-    baseline: 'base',
-    repeat: '',
-    concurrency: '',
-    comment: 'update',
-    'fail-on': 'regressed',
-    'github-token': github.token,
-    'working-directory': '.',
-    ...inputs,
-  };
-  const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '',
-    HOME: process.env['HOME'] ?? scratch,
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: `${github.owner}/${github.repo}`,
-    GITHUB_REPOSITORY_OWNER: github.owner,
-    GITHUB_API_URL: github.url,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_SHA: repo.headSha,
-    GITHUB_REF: `refs/pull/${PR}/merge`,
-    GITHUB_WORKSPACE: repo.checkout,
-    GITHUB_STEP_SUMMARY: summaryPath,
-    GITHUB_OUTPUT: outputPath,
-    RUNNER_TEMP: join(scratch, `runner-temp-${n}`),
-    NO_PROXY: '127.0.0.1,localhost',
-  };
-  for (const [name, value] of Object.entries(withInputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-
-  const child = spawn(process.execPath, [join(REHEARSE_ROOT, 'dist/action/index.js')], { cwd: repo.checkout, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, outputs: parseOutputFile(readFileSync(outputPath, 'utf8')), summary: readFileSync(summaryPath, 'utf8') };
-}
-
-/** Reads `GITHUB_OUTPUT` as @actions/core writes it: `name<<DELIMITER\nvalue\nDELIMITER`. */
-function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const pattern = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
-  for (const m of text.matchAll(pattern)) outputs[m[1]!] = m[3]!;
-  return outputs;
-}
+let runAction: (inputs?: Record<string, string>, baseSha?: string) => Promise<ActionRun>;
 
 const requestsSince = (start: number) => github.requests.slice(start).map((r) => `${r.method} ${r.path}${r.query['page'] ? `?page=${r.query['page']}` : ''}`);
 
