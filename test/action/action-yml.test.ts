@@ -76,3 +76,32 @@ describe('README.md', () => {
     expect(docs).toMatch(/Never use `pull_request_target` to run the PR's code/);
   });
 });
+
+describe('README.md sharded workflow', () => {
+  const start = docs.indexOf('### Sharded: a matrix of shards, one comment');
+  const block = /```yaml\n([\s\S]*?)```/.exec(docs.slice(start))?.[1];
+  type Step = { uses?: string; with?: Record<string, unknown> };
+  type Job = { permissions?: Record<string, string>; steps: Step[]; needs?: string; strategy?: { matrix: { shard: number[] } } };
+  const workflow = parse(block ?? '') as { permissions: unknown; jobs: Record<string, Job> };
+
+  it('is valid YAML whose rehearse steps use only declared inputs', () => {
+    expect(start).toBeGreaterThan(0);
+    const steps = Object.values(workflow.jobs).flatMap((job) => job.steps).filter((s) => s.uses?.endsWith('/rehearse@v1'));
+    expect(steps).toHaveLength(2);
+    for (const step of steps) for (const name of Object.keys(step.with ?? {})) expect(INPUT_NAMES, name).toContain(name);
+  });
+
+  it('runs the shards in a matrix, uploads their results, and reports once with the only write permission', () => {
+    const shards = workflow.jobs['shards']!;
+    const report = workflow.jobs['report']!;
+    expect(shards.strategy?.matrix.shard).toEqual([1, 2, 3, 4]);
+    expect(shards.steps.find((s) => s.uses?.endsWith('/rehearse@v1'))?.with).toMatchObject({ mode: 'run', shard: '${{ matrix.shard }}/4' });
+    expect(shards.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'))?.with).toMatchObject({ path: 'rehearse-results/' });
+    expect(shards.permissions).toEqual({ contents: 'read' });
+    expect(report.needs).toBe('shards');
+    expect(report.steps.find((s) => s.uses?.startsWith('actions/download-artifact'))?.with).toMatchObject({ 'merge-multiple': true, path: 'rehearse-results/' });
+    expect(report.steps.find((s) => s.uses?.endsWith('/rehearse@v1'))?.with).toMatchObject({ mode: 'report', results: 'rehearse-results/' });
+    expect(report.permissions).toEqual({ 'pull-requests': 'write' });
+    expect(docs.slice(start)).toContain('[docs/sharding.md](docs/sharding.md)');
+  });
+});
