@@ -1,6 +1,6 @@
 import type { Case } from '../model/case.js';
 import type { CaseFileRef, CaseSelection } from './protocol.js';
-import type { CaseIdentity } from './run-case.js';
+import type { CaseIdentity } from './case-result.js';
 
 /** `<suite>/<id>`; before the case is read, the file name stands in for the id. */
 export function identify(ref: CaseFileRef, data?: Case): CaseIdentity {

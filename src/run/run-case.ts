@@ -1,6 +1,8 @@
 import type { AgentFn } from '../model/agent.js';
-import type { Case, ModelMode, ToolMatchPolicy } from '../model/case.js';
-import type { AttemptResult, CaseResult, ErrorInfo, TrajectoryStep } from '../model/result.js';
+import type { ModelMode, ToolMatchPolicy } from '../model/case.js';
+import type { AttemptResult, CaseResult } from '../model/result.js';
+import { baseResult, type CaseIdentity } from './case-result.js';
+
 import type { LoadedCase } from '../case/load-case.js';
 import { replayAttempt } from '../replay/replay-attempt.js';
 import { scoreAttempt } from '../score/index.js';
@@ -24,14 +26,6 @@ export interface CaseRunSettings {
   judge?: JudgeEnvironment;
 }
 
-/** Where a case sits: its suite (folder name), key and display path. */
-export interface CaseIdentity {
-  suite: string;
-  key: string;
-  /** Relative to the working directory, forward slashes. */
-  file: string;
-}
-
 /** Replays every attempt of one case and scores each; never throws (a broken attempt is `errored`). */
 export async function runCase(loaded: LoadedCase, identity: CaseIdentity, agent: AgentFn, settings: CaseRunSettings): Promise<CaseResult> {
   const data = loaded.data;
@@ -48,13 +42,6 @@ export async function runCase(loaded: LoadedCase, identity: CaseIdentity, agent:
   result.passes = passes;
   result.attempts = attempts;
   result.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
-  return result;
-}
-
-/** The result of a case that could not be loaded or run: errored, with the reason. */
-export function erroredCaseResult(identity: CaseIdentity, error: ErrorInfo, data?: Case): CaseResult {
-  const result = baseResult(identity, data);
-  result.error = error;
   return result;
 }
 
@@ -96,34 +83,3 @@ async function runAttempt(
   return result;
 }
 
-function baseResult(identity: CaseIdentity, data: Case | undefined): CaseResult {
-  const result: CaseResult = {
-    key: identity.key,
-    suite: identity.suite,
-    id: data?.id ?? identity.key.slice(identity.suite.length + 1),
-    title: data?.title ?? identity.key,
-    tags: data?.tags ?? [],
-    file: identity.file,
-    status: 'errored',
-    passes: 0,
-    attempts: [],
-    durationMs: 0,
-  };
-  if (data) {
-    result.captured = data.outcome.status;
-    if (data.outcome.failure) result.capturedFailureStep = data.outcome.failure.atStep;
-    result.recordedTrajectory = recordedTrajectory(data);
-  }
-  return result;
-}
-
-function recordedTrajectory(data: Case): TrajectoryStep[] {
-  const steps: TrajectoryStep[] = [];
-  for (const event of data.timeline) {
-    if (event.type !== 'tool') continue;
-    const step: TrajectoryStep = { tool: event.name, args: event.args };
-    if (event.error) step.failed = true;
-    steps.push(step);
-  }
-  return steps;
-}

@@ -4,7 +4,7 @@ import type { Case } from '../model/case.js';
 import type { CaseResult, ErrorInfo } from '../model/result.js';
 import type { WorkerJob, WorkerMessage } from './protocol.js';
 import { identify } from './case-identity.js';
-import { erroredCaseResult } from './run-case.js';
+import { erroredCaseResult } from './case-result.js';
 
 export interface SuperviseOptions {
   job: Omit<WorkerJob, 'indices' | 'watch' | 'concurrency'>;
