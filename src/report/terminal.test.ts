@@ -86,7 +86,7 @@ describe('terminal reporter', () => {
     const comparison = comparisonOf([compared(head, 'passing', 'passes')], 'baseline', { totals: { cases: 1, passed: 1, failed: 0, diverged: 0, errored: 0 } });
     const text = (await runReporter(comparison)).text();
     expect(text).not.toMatch(/drift|tokens|cache|\$/);
-    expect(text.split('\n').at(-2)).toBe('1 passing · 1 cases in 4.32 s');
+    expect(text.split('\n').at(-2)).toBe('1 passing · 1 case in 4.32 s');
   });
 
   test('verbose lists passing cases', async () => {

@@ -163,7 +163,7 @@ function renderTerminalSummary({ comparison, results }: RunEndInfo, style: Summa
   out.push('');
   if (driftCases > 0) out.push(c.yellow(`⚠ drift: ${DRIFT_EXPLANATION}.`));
   out.push(
-    `${c.bold(formatHeadline(counts))}${dot}${results.totals.cases} cases in ${formatDuration(results.durationMs)}${usage ? dot + usage : ''}${saved ? dot + saved : ''}${drift ? dot + drift : ''}${results.partial ? c.yellow(' (interrupted)') : ''}`,
+    `${c.bold(formatHeadline(counts))}${dot}${results.totals.cases} ${results.totals.cases === 1 ? 'case' : 'cases'} in ${formatDuration(results.durationMs)}${usage ? dot + usage : ''}${saved ? dot + saved : ''}${drift ? dot + drift : ''}${results.partial ? c.yellow(' (interrupted)') : ''}`,
     '',
   );
   return out.join('\n');
