@@ -36821,6 +36821,20 @@ function addUsage(a, b) {
   return out;
 }
 
+// src/run/totals.ts
+function totalsOf(cases) {
+  const totals = { cases: cases.length, passed: 0, failed: 0, diverged: 0, errored: 0 };
+  for (const c of cases) {
+    totals[c.status === "passed" ? "passed" : c.status === "failed" ? "failed" : c.status === "diverged" ? "diverged" : "errored"]++;
+    for (const attempt of c.attempts) {
+      if (attempt.usage) totals.usage = addUsage(totals.usage, attempt.usage);
+      if (attempt.costUsd !== void 0) totals.costUsd = (totals.costUsd ?? 0) + attempt.costUsd;
+      if (attempt.cache?.savedUsd !== void 0) totals.cacheSavedUsd = (totals.cacheSavedUsd ?? 0) + attempt.cache.savedUsd;
+    }
+  }
+  return totals;
+}
+
 // src/action/shard-files.ts
 function shardFileName(side2, shard) {
   return `${side2}-${shard.index}.json`;
@@ -36853,19 +36867,7 @@ async function findShardFiles(results, cwd) {
 }
 function mergeShardFiles(files, cwd) {
   const inputs = files.map((path4) => readShardFile(path4, shown(path4, cwd)));
-  return mergeResults(inputs, { totals: totalsOfCases, newRunId: randomUUID2 });
-}
-function totalsOfCases(cases) {
-  const totals = { cases: cases.length, passed: 0, failed: 0, diverged: 0, errored: 0 };
-  for (const c of cases) {
-    totals[c.status === "passed" ? "passed" : c.status === "failed" ? "failed" : c.status === "diverged" ? "diverged" : "errored"]++;
-    for (const attempt of c.attempts) {
-      if (attempt.usage) totals.usage = addUsage(totals.usage, attempt.usage);
-      if (attempt.costUsd !== void 0) totals.costUsd = (totals.costUsd ?? 0) + attempt.costUsd;
-      if (attempt.cache?.savedUsd !== void 0) totals.cacheSavedUsd = (totals.cacheSavedUsd ?? 0) + attempt.cache.savedUsd;
-    }
-  }
-  return totals;
+  return mergeResults(inputs, { totals: totalsOf, newRunId: randomUUID2 });
 }
 function readShardFile(path4, file) {
   let doc;

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RESULTS_FORMAT, RESULTS_VERSION, type AttemptResult, type CaseResult, type RunResults } from '../model/result.js';
-import { totalsOf } from '../run/run-suite.js';
+import { totalsOf } from '../run/totals.js';
 import { MergeError } from '../shard/merge-results.js';
-import { findShardFiles, mergeShardFiles, shardFileName, totalsOfCases } from './shard-files.js';
+import { findShardFiles, mergeShardFiles, shardFileName } from './shard-files.js';
 
 let dir: string;
 beforeEach(() => {
@@ -106,18 +106,5 @@ describe('mergeShardFiles', () => {
     const a = join(dir, 'head-1.json');
     writeFileSync(a, '{"format": "rehearse.res');
     expect(() => mergeShardFiles([a], dir)).toThrow(/^head-1\.json: cannot be read as JSON \(.*\); was the artifact uploaded whole\?$/);
-  });
-});
-
-describe('totalsOfCases', () => {
-  it('gives the totals a run computes (tokens, cost and cache savings included)', () => {
-    const cases = [
-      caseResult('a', 'passed', [attempt('passed', { usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 }, costUsd: 0.002, cache: { hits: 1, misses: 0, savedUsd: 0.001 } })]),
-      caseResult('b', 'failed', [attempt('failed', { usage: { inputTokens: 7, cachedInputTokens: 3 }, costUsd: 0.004 }), attempt('passed')]),
-      caseResult('c', 'diverged'),
-      caseResult('d', 'errored'),
-    ];
-    expect(totalsOfCases(cases)).toEqual(totalsOf(cases));
-    expect(totalsOfCases(cases)).toMatchObject({ cases: 4, passed: 1, failed: 1, diverged: 1, errored: 1, costUsd: 0.006 });
   });
 });

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
-import type { CaseResult, RunResults, RunTotals } from '../model/result.js';
+import type { RunResults } from '../model/result.js';
 import { ResultsFileError, upgradeResults } from '../report/results-file.js';
-import { addUsage } from '../run/usage.js';
+import { totalsOf } from '../run/totals.js';
 import { mergeResults, type MergeInput } from '../shard/merge-results.js';
 import type { ShardSpec } from '../shard/shard-spec.js';
 import { GLOB_CHARS } from './inputs.js';
@@ -64,25 +64,7 @@ export async function findShardFiles(results: string, cwd: string): Promise<Shar
  */
 export function mergeShardFiles(files: readonly string[], cwd: string): { results: RunResults; warnings: string[] } {
   const inputs = files.map((path) => readShardFile(path, shown(path, cwd)));
-  return mergeResults(inputs, { totals: totalsOfCases, newRunId: randomUUID });
-}
-
-/**
- * The totals of merged cases, as `totalsOf` in src/run/run-suite.ts computes them for a run. Kept here because
- * importing run-suite.ts would bundle the whole replay engine (and undici) into the Action, about 0.8 MB, for
- * ten lines; a test checks both give the same totals.
- */
-export function totalsOfCases(cases: readonly CaseResult[]): RunTotals {
-  const totals: RunTotals = { cases: cases.length, passed: 0, failed: 0, diverged: 0, errored: 0 };
-  for (const c of cases) {
-    totals[c.status === 'passed' ? 'passed' : c.status === 'failed' ? 'failed' : c.status === 'diverged' ? 'diverged' : 'errored']++;
-    for (const attempt of c.attempts) {
-      if (attempt.usage) totals.usage = addUsage(totals.usage, attempt.usage);
-      if (attempt.costUsd !== undefined) totals.costUsd = (totals.costUsd ?? 0) + attempt.costUsd;
-      if (attempt.cache?.savedUsd !== undefined) totals.cacheSavedUsd = (totals.cacheSavedUsd ?? 0) + attempt.cache.savedUsd;
-    }
-  }
-  return totals;
+  return mergeResults(inputs, { totals: totalsOf, newRunId: randomUUID });
 }
 
 /** Reads one results file, keeping the format version it was written in (the merge refuses a mix). */

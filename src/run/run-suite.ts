@@ -11,7 +11,7 @@ import { formatShard } from '../shard/shard-spec.js';
 import { writeResultsText } from '../report/results-file.js';
 import type { CaseFileRef, CaseSelection } from './protocol.js';
 import { superviseWorkers } from './supervise.js';
-import { addUsage } from './usage.js';
+import { totalsOf } from './totals.js';
 import { modelCallHosts } from '../model-calls/provider-hosts.js';
 import { modelCallJob } from '../model-calls/run-settings.js';
 import type { ModelMode } from '../model/case.js';
@@ -163,17 +163,4 @@ function serializeResults(results: RunResults, caseTexts: readonly string[]): st
   const { cases: _cases, ...envelope } = results;
   const head = JSON.stringify({ ...envelope, cases: [] });
   return `${head.slice(0, -3)}[${caseTexts.join(',')}]}`;
-}
-
-export function totalsOf(cases: readonly CaseResult[]): RunTotals {
-  const totals: RunTotals = { cases: cases.length, passed: 0, failed: 0, diverged: 0, errored: 0 };
-  for (const c of cases) {
-    totals[c.status === 'passed' ? 'passed' : c.status === 'failed' ? 'failed' : c.status === 'diverged' ? 'diverged' : 'errored']++;
-    for (const attempt of c.attempts) {
-      if (attempt.usage) totals.usage = addUsage(totals.usage, attempt.usage);
-      if (attempt.costUsd !== undefined) totals.costUsd = (totals.costUsd ?? 0) + attempt.costUsd;
-      if (attempt.cache?.savedUsd !== undefined) totals.cacheSavedUsd = (totals.cacheSavedUsd ?? 0) + attempt.cache.savedUsd;
-    }
-  }
-  return totals;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AttemptStatus, CaseResult, RunResults } from '../model/result.js';
-import { totalsOf } from '../run/run-suite.js';
+import { totalsOf } from '../run/totals.js';
 import { MergeError, mergeResults, type MergeInput } from './merge-results.js';
 
 function caseOf(key: string, status: AttemptStatus = 'passed', file = `suites/${key}.case.json`): CaseResult {

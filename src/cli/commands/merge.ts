@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ResultsFileError, upgradeResults, writeResults } from '../../report/results-file.js';
-import { totalsOf } from '../../run/run-suite.js';
+import { totalsOf } from '../../run/totals.js';
 import { MergeError, mergeResults, type MergeInput } from '../../shard/merge-results.js';
 import type { CliIo } from '../main.js';
 import { UsageError } from '../usage-error.js';
