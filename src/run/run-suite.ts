@@ -12,6 +12,7 @@ import { writeResultsText } from '../report/results-file.js';
 import type { CaseFileRef, CaseSelection } from './protocol.js';
 import { superviseWorkers } from './supervise.js';
 import { totalsOf } from './totals.js';
+import { StreamedResultsFile } from './streamed-results.js';
 import { modelCallHosts } from '../model-calls/provider-hosts.js';
 import { modelCallJob } from '../model-calls/run-settings.js';
 import type { ModelMode } from '../model/case.js';
@@ -72,6 +73,25 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
   const reporter = options.reporter ?? {};
   const byIndex = new Map<number, { result: CaseResult; text: string }>();
 
+  const runId = randomUUID();
+  // The results file is kept valid on disk while the run goes (see StreamedResultsFile), then replaced whole.
+  const streamed = options.out
+    ? new StreamedResultsFile(options.out, {
+        format: RESULTS_FORMAT,
+        version: RESULTS_VERSION,
+        runId,
+        startedAt: startedAt.toISOString(),
+        repeat,
+        ...(options.commit && { commit: options.commit }),
+        ...(options.shard && { shard: formatShard(options.shard) }),
+        ...(options.runGroup && { runGroup: options.runGroup }),
+      })
+    : undefined;
+  let unwritten: { result: CaseResult; text: string }[] = [];
+  const writeFinished = (): void => {
+    streamed?.append(unwritten);
+    unwritten = [];
+  };
   const warn = options.onWarning ?? ((message: string) => void process.stderr.write(`rehearse: ${message}\n`));
   // Ctrl-C or a CI cancellation: stop the workers and still write what finished, marked partial.
   const stop = new AbortController();
@@ -106,7 +126,10 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
       hangMs: (config.timeoutMs ?? 30_000) + 2_000,
       onSelected: (indices) => reporter.onRunStart?.({ caseCount: indices.length, repeat, concurrency, cwd }),
       onResult: (index, result, text) => {
-        byIndex.set(index, { result, text });
+        const entry = { result, text };
+        byIndex.set(index, entry);
+        // One write per burst of results: they arrive in batches from the worker.
+        if (streamed && unwritten.push(entry) === 1) setImmediate(writeFinished);
         return reporter.onCaseResult?.(result);
       },
       onWarning: warn,
@@ -114,6 +137,8 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
   } finally {
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
+    writeFinished();
+    streamed?.close();
   }
 
   // File order, not completion order: results files diff cleanly between runs.
@@ -131,7 +156,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
   const results: RunResults = {
     format: RESULTS_FORMAT,
     version: RESULTS_VERSION,
-    runId: randomUUID(),
+    runId,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - started),
     repeat,

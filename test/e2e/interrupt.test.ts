@@ -68,3 +68,30 @@ describe('an interrupted run', () => {
     expect(results.cases.every((c) => c.status === 'passed')).toBe(true);
   }, 20_000);
 });
+
+describe('a run killed outright', () => {
+  test('SIGKILL: the results file on disk is still a valid document, marked partial, with the cases finished so far', async () => {
+    const out = join(dir, 'results-SIGKILL.json');
+    const { code } = await runAndSignal('SIGKILL', out);
+    expect(code).toBeNull(); // killed: no exit code, no handler ran
+    const results = JSON.parse(readFileSync(out, 'utf8')) as RunResults;
+    expect(results.partial).toBe(true);
+    expect(results.format).toBe('rehearse.results');
+    expect(results.cases.length).toBeGreaterThanOrEqual(1);
+    expect(results.cases.length).toBeLessThan(CASES);
+    expect(results.totals.cases).toBe(results.cases.length);
+    expect(results.totals.passed).toBe(results.cases.length);
+  }, 20_000);
+
+  test('a complete run replaces the streamed file with the whole document, in file order, not partial', async () => {
+    const out = join(dir, 'results-complete.json');
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI, 'run', '--out', out], { cwd: dir, stdio: 'ignore' });
+      child.on('error', reject);
+      child.on('close', () => resolve());
+    });
+    const results = JSON.parse(readFileSync(out, 'utf8')) as RunResults;
+    expect(results.partial).toBeUndefined();
+    expect(results.cases.map((c) => c.id)).toEqual(Array.from({ length: CASES }, (_, n) => `case-${String(n).padStart(2, '0')}`));
+  }, 20_000);
+});
