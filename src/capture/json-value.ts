@@ -16,7 +16,62 @@ const MAX_DEPTH = 64;
  * recorded form, Maps objects, Sets arrays, cycles `"[Circular]"`; objects with `toJSON` are asked first.
  */
 export function toJsonValue(value: unknown): Json {
+  // Nearly everything an agent passes is already plain JSON (objects, arrays, strings, numbers): copy that
+  // in one tight walk with no cycle bookkeeping (a cycle or a Date, Map, class instance, getter that throws
+  // makes it give up), and only then take the careful walk. Capture snapshots on the agent's path.
+  if (typeof value !== 'object' || value === null) return convert(value, EMPTY_SEEN, 0) ?? null;
+  try {
+    const copy = copyPlain(value, 0);
+    if (copy !== NOT_PLAIN) return copy as Json;
+  } catch {
+    // a throwing getter: the careful walk records it
+  }
   return convert(value, new Set(), 0) ?? null;
+}
+
+/** Primitives never touch the cycle set, so they can share one. */
+const EMPTY_SEEN: Set<object> = new Set();
+const NOT_PLAIN: unique symbol = Symbol('not plain JSON');
+
+/**
+ * A copy of plain JSON data (plain objects and arrays of primitives), with `convert`'s results for
+ * primitives; `NOT_PLAIN` when anything needs the careful walk. Depth stands in for cycle detection.
+ */
+function copyPlain(value: unknown, depth: number): Json | undefined | typeof NOT_PLAIN {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : null;
+    case 'bigint':
+      return value.toString();
+    case 'object':
+      break;
+    default:
+      return undefined; // undefined, functions, symbols: dropped from objects, null in arrays
+  }
+  if (value === null) return null;
+  if (depth >= MAX_DEPTH) return NOT_PLAIN;
+  if (Array.isArray(value)) {
+    const out: Json[] = new Array<Json>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = copyPlain(value[i], depth + 1);
+      if (item === NOT_PLAIN) return NOT_PLAIN;
+      out[i] = item ?? null;
+    }
+    return out;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return NOT_PLAIN; // Date, Map, Error, class instances
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return NOT_PLAIN;
+  const out: JsonObject = {};
+  for (const key in value) {
+    const item = copyPlain((value as Record<string, unknown>)[key], depth + 1);
+    if (item === NOT_PLAIN) return NOT_PLAIN;
+    if (item !== undefined) out[key] = item;
+  }
+  return out;
 }
 
 function convert(value: unknown, seen: Set<object>, depth: number): Json | undefined {

@@ -59,16 +59,17 @@ export function compilePointer(pointer: string, name: string | undefined): Compi
   return { segments, name: `user:${name ?? pointer}`, label: labelFrom(ruleName === '*' ? 'redacted' : ruleName) };
 }
 
-export function pointerMatches(segments: string[], path: string[]): boolean {
+/** `path` holds keys and array indexes (numbers, which a pointer spells in decimal). */
+export function pointerMatches(segments: string[], path: readonly (string | number)[]): boolean {
   if (segments.length !== path.length) return false;
-  for (let i = 0; i < segments.length; i++) if (segments[i] !== '*' && segments[i] !== path[i]) return false;
+  for (let i = 0; i < segments.length; i++) if (segments[i] !== '*' && segments[i] !== String(path[i])) return false;
   return true;
 }
 
 /** RFC 6901: `~` → `~0`, `/` → `~1`. */
-export function toPointer(path: readonly string[]): string {
+export function toPointer(path: readonly (string | number)[]): string {
   let out = '';
-  for (const segment of path) out += `/${segment.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  for (const segment of path) out += typeof segment === 'number' ? `/${segment}` : `/${segment.replace(/~/g, '~0').replace(/\//g, '~1')}`;
   return out;
 }
 

@@ -160,3 +160,31 @@ describe('redact', () => {
     expect(passesLuhn('4539578763621487')).toBe(false);
   });
 });
+
+describe('redaction across calls', () => {
+  it('does not trust a text found clean under one rule set when another rule set is in force', () => {
+    const text = 'Order A-1042 was shipped with account acct-778899 on Monday.';
+    expect(redact({ text }).value).toEqual({ text }); // built-in rules: nothing to redact, remembered as clean
+    const withUserRule = redact({ text }, { rules: [{ name: 'account', pattern: /acct-\d+/ }] });
+    expect(withUserRule.value).toEqual({ text: 'Order A-1042 was shipped with account <<ACCOUNT_1>> on Monday.' });
+    const phoneOff = 'Call me at +44 20 7946 0958 about ada@example.com.';
+    expect(redact({ phoneOff }, { disable: ['phone'] }).value).toEqual({ phoneOff: 'Call me at +44 20 7946 0958 about <<EMAIL_1>>.' });
+    expect(redact({ phoneOff }, { disable: ['email'] }).value).toEqual({ phoneOff: 'Call me at <<PHONE_1>> about ada@example.com.' });
+    expect(redact({ phoneOff }).value).toEqual({ phoneOff: 'Call me at <<PHONE_1>> about <<EMAIL_1>>.' });
+  });
+
+  it('gives the same result the second time a text is seen, with pointers for every place it appears', () => {
+    const value = { a: 'Reach me at ada@example.com', list: ['a plain sentence here', 'Reach me at ada@example.com'], again: 'a plain sentence here' };
+    const first = redact(value);
+    const second = redact(value);
+    expect(second).toEqual(first);
+    expect(second.value).toEqual({ a: 'Reach me at <<EMAIL_1>>', list: ['a plain sentence here', 'Reach me at <<EMAIL_1>>'], again: 'a plain sentence here' });
+    expect(second.records).toEqual([{ placeholder: '<<EMAIL_1>>', rule: 'email', pointers: ['/a', '/list/1'] }]);
+  });
+
+  it('still applies pointer rules to short strings and numbers', () => {
+    const { value, records } = redact({ user: { pin: '1234', age: 42 } }, { rules: [{ pointer: '/user/pin' }, { pointer: '/user/age', name: 'age' }] });
+    expect(value).toEqual({ user: { pin: '<<PIN_1>>', age: '<<AGE_1>>' } });
+    expect(records.map((r) => r.pointers)).toEqual([['/user/pin'], ['/user/age']]);
+  });
+});

@@ -38,12 +38,47 @@ export interface RedactResult<T = Json> {
   records: RedactionRecord[];
 }
 
+/** A step of the walk's path: an object key, or an array index (kept a number until a pointer is written). */
+type PathSegment = string | number;
+
 /** Matches placeholders this module writes; they are never redacted again, which makes redaction idempotent. */
 const WHOLE_PLACEHOLDER = /^<<[A-Z0-9_]+_\d+>>$/;
 /** Shorter strings cannot hold any built-in secret (the shortest, an email, is `a@b.co`). */
 const MIN_SCANNED_LENGTH = 6;
 /** Secrets found only by context are swept for literally elsewhere; shorter ones would hit ordinary words. */
 const MIN_SWEPT_LENGTH = 6;
+
+/*
+ * Texts in which the pattern rules found nothing, per rule set, across calls: a process that captures runs
+ * redacts the same system prompt, tool descriptions and conversation history in run after run, and a repeat
+ * then costs one lookup instead of every rule's scan. Only clean texts are kept (never a secret), and the
+ * cache is bounded by total length so long documents cannot grow it without limit.
+ */
+const CLEAN_TEXTS = new Map<string, Set<string>>();
+const CLEAN_TEXTS_MAX_CHARS = 4_000_000;
+let cleanTextChars = 0;
+
+function cleanTextsFor(signature: string): Set<string> {
+  let set = CLEAN_TEXTS.get(signature);
+  if (!set) CLEAN_TEXTS.set(signature, (set = new Set()));
+  return set;
+}
+
+function rememberClean(clean: Set<string>, text: string): void {
+  if (cleanTextChars + text.length > CLEAN_TEXTS_MAX_CHARS) {
+    for (const set of CLEAN_TEXTS.values()) set.clear();
+    cleanTextChars = 0;
+  }
+  clean.add(text);
+  cleanTextChars += text.length;
+}
+
+/** Identifies the pattern rules in force, so texts found clean under one rule set are not trusted under another. */
+function patternSignature(patterns: PatternRule[]): string {
+  let signature = '';
+  for (const rule of patterns) signature += rule.name.startsWith('user:') ? `${rule.name}\u0000${String(rule.pattern)}\u0001` : `${rule.name}\u0001`;
+  return signature;
+}
 
 /**
  * Replaces secrets and personal data anywhere in a JSON value (strings, object keys, values under secret
@@ -79,6 +114,8 @@ class Redactor {
   private readonly records = new Map<string, RedactionRecord>();
   private readonly swept = new Set<string>();
   private readonly scanned = new Map<string, { out: string; placeholders: string[] }>();
+  /** Texts known (from earlier calls) to hold nothing the pattern rules find. */
+  private readonly clean: Set<string>;
   /** Set when the walk met text containing `<<`: numbering may then have to continue after existing placeholders. */
   sawPlaceholder = false;
 
@@ -101,6 +138,7 @@ class Redactor {
     }
     this.keyNames = options.keyNames ?? true;
     this.userPatterns = this.patterns.some((rule) => rule.name.startsWith('user:'));
+    this.clean = cleanTextsFor(this.userPatterns || disabled.size > 0 ? patternSignature(this.patterns) : '');
   }
 
   run(): RedactResult {
@@ -113,18 +151,25 @@ class Redactor {
    * `path` is one mutable stack (push before a child, pop after) and containers are copied only when a
    * child changed: most of a run holds no secret, so this walk mostly reads and allocates almost nothing.
    */
-  private walk(value: Json, path: string[]): Json {
+  private walk(value: Json, path: PathSegment[]): Json {
     if (this.pointers.length > 0) {
       const rule = this.pointers.find((p) => pointerMatches(p.segments, path));
       if (rule) return this.replaceWhole(value, path, rule.name, rule.label);
     }
     if (typeof value === 'string') return this.scan(value, path);
     if (value === null || typeof value !== 'object') return value;
+    // Numbers, booleans, null and short strings cannot change (unless a pointer rule may name them): they
+    // are skipped without a call, and array indexes stay numbers until a pointer is written.
+    const skipShort = this.pointers.length === 0;
     if (Array.isArray(value)) {
       let copy: Json[] | undefined;
       for (let i = 0; i < value.length; i++) {
         const item = value[i]!;
-        path.push(String(i));
+        if (skipShort && (typeof item === 'string' ? item.length < MIN_SCANNED_LENGTH : item === null || typeof item !== 'object')) {
+          if (copy) copy[i] = item;
+          continue;
+        }
+        path.push(i);
         const next = this.walk(item, path);
         path.pop();
         if (next !== item) copy ??= value.slice(0, i);
@@ -133,19 +178,26 @@ class Redactor {
       return copy ?? value;
     }
     let copy: JsonObject | undefined;
-    const keys = Object.keys(value);
-    for (let i = 0; i < keys.length; i++) {
-      const rawKey = keys[i]!;
+    // for-in rather than Object.keys: V8 reads the values through the object's enum cache, with no key array.
+    for (const rawKey in value) {
       const item = value[rawKey]!;
       if (!this.sawPlaceholder && rawKey.includes('<<')) this.sawPlaceholder = true;
       const key = rawKey.length >= MIN_SCANNED_LENGTH && (this.userPatterns || mayHoldSecret(rawKey)) ? this.scanKey(rawKey, path) : rawKey;
-      path.push(key);
       const byKey = this.keyRule(rawKey);
-      const next = byKey ? this.replaceWhole(item, path, byKey.name, byKey.label) : this.walk(item, path);
-      path.pop();
+      let next: Json;
+      if (!byKey && skipShort && (typeof item === 'string' ? item.length < MIN_SCANNED_LENGTH : item === null || typeof item !== 'object')) {
+        next = item;
+      } else {
+        path.push(key);
+        next = byKey ? this.replaceWhole(item, path, byKey.name, byKey.label) : this.walk(item, path);
+        path.pop();
+      }
       if ((next !== item || key !== rawKey) && !copy) {
         copy = {};
-        for (let j = 0; j < i; j++) copy[keys[j]!] = value[keys[j]!]!;
+        for (const earlier in value) {
+          if (earlier === rawKey) break;
+          copy[earlier] = value[earlier]!;
+        }
       }
       if (copy) copy[key] = next;
     }
@@ -161,7 +213,7 @@ class Redactor {
   }
 
   /** Replaces a value as a whole (secret key, user pointer). Empty values and placeholders stay. */
-  private replaceWhole(value: Json, path: string[], rule: string, label: string): Json {
+  private replaceWhole(value: Json, path: PathSegment[], rule: string, label: string): Json {
     if (value === null || typeof value === 'boolean' || value === '') return value;
     const secret = typeof value === 'string' ? value : JSON.stringify(value);
     if (secret.includes('<<')) {
@@ -177,9 +229,10 @@ class Redactor {
    * strings (the user's message in the input and again in every model request), and a repeat costs only
    * its pointers.
    */
-  private scan(text: string, path: string[]): string {
+  private scan(text: string, path: PathSegment[]): string {
     if (text.length < MIN_SCANNED_LENGTH) return text;
     if (!this.sawPlaceholder && text.includes('<<')) this.sawPlaceholder = true;
+    if (this.clean.has(text)) return text;
     const cached = this.scanned.get(text);
     if (cached) {
       for (const placeholder of cached.placeholders) this.addPointer(placeholder, this.records.get(placeholder)!.rule, path);
@@ -201,11 +254,12 @@ class Redactor {
         return placeholder;
       });
     }
-    this.scanned.set(text, { out, placeholders });
+    if (out === text && placeholders.length === 0) rememberClean(this.clean, text);
+    else this.scanned.set(text, { out, placeholders });
     return out;
   }
 
-  private scanKey(key: string, path: string[]): string {
+  private scanKey(key: string, path: PathSegment[]): string {
     // The pointer of a renamed key is the pointer of its new name, so it is computed after replacing.
     const found: { secret: string; rule: string; label: string }[] = [];
     let out = key;
@@ -222,7 +276,7 @@ class Redactor {
     return out;
   }
 
-  private placeholderFor(secret: string, rule: string, label: string, path: string[] | undefined): string {
+  private placeholderFor(secret: string, rule: string, label: string, path: PathSegment[] | undefined): string {
     let placeholder = this.placeholders.get(secret);
     if (!placeholder) {
       placeholder = `<<${label}_${this.nextNumber(label)}>>`;
@@ -232,7 +286,7 @@ class Redactor {
     return placeholder;
   }
 
-  private addPointer(placeholder: string, rule: string, path: string[]): void {
+  private addPointer(placeholder: string, rule: string, path: PathSegment[]): void {
     const pointer = toPointer(path);
     const record = this.records.get(placeholder);
     if (!record) this.records.set(placeholder, { placeholder, rule, pointers: [pointer] });
@@ -246,7 +300,7 @@ class Redactor {
   }
 
   /** Second pass: a secret recognised by context (a key name, `Bearer `) also goes where it appears bare. */
-  private sweep(value: Json, path: string[]): Json {
+  private sweep(value: Json, path: PathSegment[]): Json {
     if (typeof value === 'string') return this.sweepString(value, path);
     if (value === null || typeof value !== 'object') return value;
     if (Array.isArray(value)) {
@@ -268,7 +322,7 @@ class Redactor {
 
   private sweepPattern: RegExp | undefined;
 
-  private sweepString(text: string, path: string[]): string {
+  private sweepString(text: string, path: PathSegment[]): string {
     if (text.length < MIN_SWEPT_LENGTH) return text;
     this.sweepPattern ??= new RegExp(
       [...this.swept].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'),
