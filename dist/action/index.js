@@ -36823,16 +36823,21 @@ function addUsage(a, b) {
 
 // src/run/totals.ts
 function totalsOf(cases) {
-  const totals = { cases: cases.length, passed: 0, failed: 0, diverged: 0, errored: 0 };
-  for (const c of cases) {
-    totals[c.status === "passed" ? "passed" : c.status === "failed" ? "failed" : c.status === "diverged" ? "diverged" : "errored"]++;
-    for (const attempt of c.attempts) {
-      if (attempt.usage) totals.usage = addUsage(totals.usage, attempt.usage);
-      if (attempt.costUsd !== void 0) totals.costUsd = (totals.costUsd ?? 0) + attempt.costUsd;
-      if (attempt.cache?.savedUsd !== void 0) totals.cacheSavedUsd = (totals.cacheSavedUsd ?? 0) + attempt.cache.savedUsd;
-    }
-  }
+  const totals = emptyTotals();
+  for (const c of cases) addToTotals(totals, c);
   return totals;
+}
+function emptyTotals() {
+  return { cases: 0, passed: 0, failed: 0, diverged: 0, errored: 0 };
+}
+function addToTotals(totals, c) {
+  totals.cases++;
+  totals[c.status === "passed" ? "passed" : c.status === "failed" ? "failed" : c.status === "diverged" ? "diverged" : "errored"]++;
+  for (const attempt of c.attempts) {
+    if (attempt.usage) totals.usage = addUsage(totals.usage, attempt.usage);
+    if (attempt.costUsd !== void 0) totals.costUsd = (totals.costUsd ?? 0) + attempt.costUsd;
+    if (attempt.cache?.savedUsd !== void 0) totals.cacheSavedUsd = (totals.cacheSavedUsd ?? 0) + attempt.cache.savedUsd;
+  }
 }
 
 // src/action/shard-files.ts
