@@ -120,6 +120,8 @@ if (!quick && !asJson) {
   spawnSync(process.execPath, [fileURLToPath(new URL('./concurrency.mjs', import.meta.url))], { stdio: 'inherit' });
   process.stdout.write('\nSharded runs (bench/shards.mjs):\n');
   spawnSync(process.execPath, [fileURLToPath(new URL('./shards.mjs', import.meta.url))], { stdio: 'inherit' });
+  process.stdout.write('\nCapture overhead in production (bench/capture.mjs):\n');
+  spawnSync(process.execPath, [fileURLToPath(new URL('./capture.mjs', import.meta.url))], { stdio: 'inherit' });
 }
 
 /** The first (warm-up) run of each size is checked: every case replayed, passed, and was written out. */
