@@ -1,5 +1,5 @@
 import type { ModelCallEvent } from '../model/case.js';
-import { currentCaptureScope } from './run-scope.js';
+import { currentCaptureScope, isoTimestamp } from './run-scope.js';
 import { mapChatRequest, mapChatResponse, type MappedRequest, type MappedResponse } from './model-shapes.js';
 
 /** How `recordableModel` turns a call into a timeline event. Both default to the common chat API shapes. */
@@ -40,7 +40,7 @@ export function recordableModel<A extends unknown[], R>(
     if (!scope) return (await fn.apply(this, args)) as Awaited<R>;
     const request = safely(() => (mapping.request ? mapping.request(...args) : mapChatRequest(args[0])), { messages: [] });
     const { model: requestModel, ...eventRequest } = request;
-    const event: ModelCallEvent = { type: 'model', request: eventRequest, response: {}, startedAt: new Date().toISOString() };
+    const event: ModelCallEvent = { type: 'model', request: eventRequest, response: {}, startedAt: isoTimestamp() };
     if (mapping.provider) event.provider = mapping.provider;
     const model = mapping.model ?? requestModel;
     if (model) event.model = model;

@@ -5,7 +5,7 @@ import type { RunAgentInfo, RunArtifact, RunFailure } from '../model/run-artifac
 import { currentInterceptor, runWithInterceptor } from '../replay/scope.js';
 import { toJsonValue, toRecordedError } from './json-value.js';
 import { redact, type RedactOptions } from './redact.js';
-import { CaptureScope, isCaptureScope, roundMs } from './run-scope.js';
+import { CaptureScope, isCaptureScope, isoTimestamp, roundMs } from './run-scope.js';
 import { toSinks, type RunSinkLike } from './sinks.js';
 
 /** The `format` tag of a run artifact. */
@@ -151,8 +151,8 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
           runId: scope.runId,
           agent,
           ...(environment !== undefined && { environment }),
-          startedAt: new Date(startedAtMs).toISOString(),
-          endedAt: new Date(startedAtMs + durationMs).toISOString(),
+          startedAt: isoTimestamp(startedAtMs),
+          endedAt: isoTimestamp(startedAtMs + durationMs),
           durationMs,
           input: inputJson,
           timeline,

@@ -40,7 +40,7 @@ export class CaptureScope implements ToolInterceptor {
     const run = outer ? () => outer.callTool(name, args, invoke) : invoke;
     if (this.closed) return run();
     // Snapshot before the call: a tool may mutate its arguments.
-    const event: ToolCallEvent = { type: 'tool', name, args: toJsonValue(args), startedAt: new Date().toISOString() };
+    const event: ToolCallEvent = { type: 'tool', name, args: toJsonValue(args), startedAt: isoTimestamp() };
     const settle = this.begin(event);
     try {
       const result = await run();
@@ -110,6 +110,27 @@ export function isCaptureScope(interceptor: ToolInterceptor | undefined): interc
 export function currentCaptureScope(): CaptureScope | undefined {
   const interceptor = currentInterceptor();
   return isCaptureScope(interceptor) ? interceptor : undefined;
+}
+
+/*
+ * `new Date().toISOString()` costs about a microsecond and capture stamps every event; runs start many times
+ * per second, so the text up to the seconds is kept and only the milliseconds are written.
+ */
+let isoSecond = Number.NaN;
+let isoPrefix = '';
+
+/** `Date.prototype.toISOString` of `ms` (epoch milliseconds; a fraction is dropped, as `new Date` does). */
+export function isoTimestamp(ms: number = Date.now()): string {
+  const whole = Math.trunc(ms);
+  const second = Math.floor(whole / 1000);
+  if (second !== isoSecond) {
+    const full = new Date(whole).toISOString();
+    isoSecond = second;
+    isoPrefix = full.slice(0, -4); // up to and including the `.` before the milliseconds
+    return full;
+  }
+  const millis = whole - second * 1000;
+  return `${isoPrefix}${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
 
 export function roundMs(ms: number): number {
