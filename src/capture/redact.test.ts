@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Json } from '../model/json.js';
 import { redact } from './redact.js';
 import { NEAR_MISSES, secretSamples } from './redaction-corpus.js';
-import { passesLuhn } from './redact-rules.js';
+import { BUILT_IN_RULES, passesLuhn } from './redact-rules.js';
 
 /** Every string a secret could leak through: the whole secret, and each long line of a multi-line one. */
 function leakProbes(secret: string): string[] {
@@ -186,5 +186,25 @@ describe('redaction across calls', () => {
     const { value, records } = redact({ user: { pin: '1234', age: 42 } }, { rules: [{ pointer: '/user/pin' }, { pointer: '/user/age', name: 'age' }] });
     expect(value).toEqual({ user: { pin: '<<PIN_1>>', age: '<<AGE_1>>' } });
     expect(records.map((r) => r.pointers)).toEqual([['/user/pin'], ['/user/age']]);
+  });
+});
+
+describe('timestamps', () => {
+  it('no built-in rule matches an ISO timestamp (the redactor skips them with built-in rules only)', () => {
+    const hits: string[] = [];
+    for (let ms = Date.UTC(2015, 0, 1); ms < Date.UTC(2040, 0, 1); ms += 86_400_000 * 2 + 3_723_457) {
+      const stamp = new Date(ms).toISOString();
+      for (const rule of BUILT_IN_RULES) {
+        for (const match of stamp.matchAll(new RegExp(rule.pattern.source, rule.pattern.flags))) {
+          if (!rule.accept || rule.accept(match[0])) hits.push(`${rule.name}: ${stamp}`);
+        }
+      }
+    }
+    expect(hits).toEqual([]);
+  });
+
+  it('still lets user patterns redact a timestamp', () => {
+    const { value } = redact({ at: '2024-06-11T10:30:00.123Z' }, { rules: [{ name: 'when', pattern: /\d{4}-\d\d-\d\dT[\d:.]+Z/ }] });
+    expect(value).toEqual({ at: '<<WHEN_1>>' });
   });
 });
