@@ -34,17 +34,9 @@ let answers = 0;
 export async function rehearseFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
   const interceptor = currentInterceptor() as Partial<ModelCallInterceptor> | undefined;
   if (typeof interceptor?.callModel !== 'function') return interceptor ? captureFetch(input, init) : globalThis.fetch(input, init);
-  const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-  const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-  const adapter = method === 'POST' ? adapterFor(url.pathname) : undefined;
-  if (!adapter) return globalThis.fetch(input, init);
-  const text = await bodyText(input, init);
-  let body: unknown;
-  try {
-    body = text === undefined ? undefined : JSON.parse(text);
-  } catch {
-    return globalThis.fetch(input, init);
-  }
+  const recognized = await readModelRequest(input, init);
+  if (!recognized) return globalThis.fetch(input, init);
+  const { adapter, text, body } = recognized;
   const { model, ...request } = mapChatRequest(body);
   const stream = (body as { stream?: unknown } | undefined)?.stream === true;
   const call: ModelCallRequest = { provider: adapter.provider, api: adapter.api, request, stream, identity: body };
@@ -69,17 +61,9 @@ export async function rehearseFetch(input: string | URL | Request, init?: Reques
  */
 async function captureFetch(input: string | URL | Request, init: RequestInit | undefined): Promise<Response> {
   const scope = currentCaptureScope();
-  const url = scope && new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-  const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-  const adapter = url && method === 'POST' ? adapterFor(url.pathname) : undefined;
-  if (!scope || !adapter) return globalThis.fetch(input, init);
-  const text = await bodyText(input, init);
-  let body: unknown;
-  try {
-    body = text === undefined ? undefined : JSON.parse(text);
-  } catch {
-    return globalThis.fetch(input, init);
-  }
+  const recognized = scope && (await readModelRequest(input, init));
+  if (!scope || !recognized) return globalThis.fetch(input, init);
+  const { adapter, text, body } = recognized;
   const { model, ...request } = mapChatRequest(body);
   const event: ModelCallEvent = { type: 'model', provider: adapter.provider, request, response: {}, startedAt: new Date().toISOString() };
   if (model !== undefined) event.model = model;
@@ -114,6 +98,26 @@ async function captureFetch(input: string | URL | Request, init: RequestInit | u
     () => settle((e) => (e.response = { finishReason: 'error' })),
   );
   return new Response(forAgent, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/**
+ * A POST to a model API path with a JSON body: its provider adapter, the body text (to send on unchanged) and
+ * the parsed body. Anything else is not a model call and goes to the network as it is.
+ */
+async function readModelRequest(
+  input: string | URL | Request,
+  init: RequestInit | undefined,
+): Promise<{ adapter: ProviderAdapter; text: string | undefined; body: unknown } | undefined> {
+  const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+  const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+  const adapter = method === 'POST' ? adapterFor(url.pathname) : undefined;
+  if (!adapter) return undefined;
+  const text = await bodyText(input, init);
+  try {
+    return { adapter, text, body: text === undefined ? undefined : JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
 }
 
 async function bodyText(input: string | URL | Request, init: RequestInit | undefined): Promise<string | undefined> {
