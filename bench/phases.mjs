@@ -88,7 +88,7 @@ async function buildLibrary() {
         `export { default as validateCase } from ${src('case/generated/validate-case.js')};`,
         `export { runCase } from ${src('run/run-case.ts')};`,
         `export { identify } from ${src('run/case-identity.ts')};`,
-        `export { totalsOf } from ${src('run/run-suite.ts')};`,
+        `export { totalsOf } from ${src('run/totals.ts')};`,
         `export { compareRuns } from ${src('compare/compare.ts')};`,
         `export { createTerminalReporter } from ${src('report/terminal.ts')};`,
         `export { writeResults } from ${src('report/results-file.ts')};`,

@@ -11,6 +11,7 @@ import { resolveReporters } from '../report/resolve.js';
 import { readResults, writeResults } from '../report/results-file.js';
 import { registerTypeScriptLoader } from '../run/typescript-loader.js';
 import { runSuite } from '../run/run-suite.js';
+import { PrestartedWorker } from '../run/case-worker.js';
 import { parseCliArgs, type CliArgs } from './args.js';
 import { readGitCommit } from './git-commit.js';
 import { runGroupFor, shardPlanFor } from './shard-options.js';
@@ -23,6 +24,8 @@ export interface CliAssets {
   workerUrl: URL;
   tsHooksUrl: URL;
   version: string;
+  /** `rehearse run`'s case worker, when the entry point started it early; `main` starts one otherwise. */
+  prestartedWorker?: PrestartedWorker;
 }
 
 export interface CliIo {
@@ -80,6 +83,16 @@ export async function main(argv: readonly string[], assets: CliAssets, io: CliIo
 }
 
 async function runCommand(args: CliArgs, assets: CliAssets, io: CliIo): Promise<number> {
+  // The case worker boots while this thread reads the config, the baseline and the reporters.
+  const worker = assets.prestartedWorker ?? new PrestartedWorker(assets.workerUrl);
+  try {
+    return await runWithWorker(args, assets, io, worker);
+  } finally {
+    worker.dispose();
+  }
+}
+
+async function runWithWorker(args: CliArgs, assets: CliAssets, io: CliIo, prestartedWorker: PrestartedWorker): Promise<number> {
   const { cwd } = io;
   const loaded = await loadConfig(cwd, args.config, () => registerTypeScriptLoader(cwd, assets.tsHooksUrl));
   const config = loaded.config;
@@ -116,6 +129,7 @@ async function runCommand(args: CliArgs, assets: CliAssets, io: CliIo): Promise<
     out,
     reporter,
     workerUrl: assets.workerUrl,
+    prestartedWorker,
     onWarning,
   });
   if (args.saveBaseline) {

@@ -42,6 +42,9 @@ export interface WorkerJob {
   watch: SharedArrayBuffer;
 }
 
+/** What the main thread sends a case worker: its job, once, as the first message (see case-worker.ts). */
+export type MainMessage = { type: 'job'; job: WorkerJob };
+
 export type WorkerMessage =
   /** After reading the cases: which of `indices` were selected (the others are left out of the run). */
   | { type: 'selected'; indices: number[] }

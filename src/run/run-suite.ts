@@ -8,11 +8,12 @@ import { DEFAULT_CASE_PATTERNS, discoverCaseFiles, displayPath, suiteOf } from '
 import { compareRuns } from '../compare/compare.js';
 import { selectShard, type ShardPlan } from '../shard/assign.js';
 import { formatShard } from '../shard/shard-spec.js';
-import { writeResultsText } from '../report/results-file.js';
 import type { CaseFileRef, CaseSelection } from './protocol.js';
 import { superviseWorkers } from './supervise.js';
+import type { PrestartedWorker } from './case-worker.js';
 import { totalsOf } from './totals.js';
-import { StreamedResultsFile } from './streamed-results.js';
+import { StreamedResultsFile, type StreamedCase } from './streamed-results.js';
+import { ResultRetention } from './retention.js';
 import { modelCallHosts } from '../model-calls/provider-hosts.js';
 import { modelCallJob } from '../model-calls/run-settings.js';
 import type { ModelMode } from '../model/case.js';
@@ -48,6 +49,8 @@ export interface RunSuiteOptions {
   minCasesPerWorker?: number;
   /** `--model`: how every case's model calls are answered, over the config and the cases' own `replay.model`. */
   model?: ModelMode;
+  /** A case worker the caller started early (see PrestartedWorker); the run starts its own otherwise. */
+  prestartedWorker?: PrestartedWorker;
 }
 
 export interface RunSuiteOutcome {
@@ -71,7 +74,12 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
   const concurrency = options.concurrency ?? config.concurrency ?? 8;
   const repeat = options.repeat ?? config.repeat ?? 1;
   const reporter = options.reporter ?? {};
-  const byIndex = new Map<number, { result: CaseResult; text: string }>();
+  const compareOptions = {
+    ...(config.thresholds && { thresholds: config.thresholds }),
+    ...(config.significance !== undefined && { significance: config.significance }),
+  };
+  // Full results of plain passes are dropped as they finish (the results file has them): memory stays flat.
+  const kept = new ResultRetention({ repeat, compare: compareOptions, keepAll: !options.out, ...(options.baseline && { baseline: options.baseline }) });
 
   const runId = randomUUID();
   // The results file is kept valid on disk while the run goes (see StreamedResultsFile), then replaced whole.
@@ -87,7 +95,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
         ...(options.runGroup && { runGroup: options.runGroup }),
       })
     : undefined;
-  let unwritten: { result: CaseResult; text: string }[] = [];
+  let unwritten: StreamedCase[] = [];
   const writeFinished = (): void => {
     streamed?.append(unwritten);
     unwritten = [];
@@ -102,6 +110,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
   };
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
+  let replayed = false;
   try {
     await superviseWorkers({
       signal: stop.signal,
@@ -123,57 +132,69 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
       workers: config.workers ?? 1,
       ...(options.minCasesPerWorker !== undefined && { minCasesPerWorker: options.minCasesPerWorker }),
       workerUrl: options.workerUrl,
+      ...(options.prestartedWorker && { prestarted: options.prestartedWorker }),
       hangMs: (config.timeoutMs ?? 30_000) + 2_000,
       onSelected: (indices) => reporter.onRunStart?.({ caseCount: indices.length, repeat, concurrency, cwd }),
       onResult: (index, result, text) => {
-        const entry = { result, text };
-        byIndex.set(index, entry);
         // One write per burst of results: they arrive in batches from the worker.
-        if (streamed && unwritten.push(entry) === 1) setImmediate(writeFinished);
-        return reporter.onCaseResult?.(result);
+        if (streamed && unwritten.push({ index, result, text }) === 1) setImmediate(writeFinished);
+        const reported = reporter.onCaseResult?.(result);
+        // The reporter keeps the full result; what the run keeps may be a slim copy (see ResultRetention).
+        kept.add(index, result);
+        return reported;
       },
       onWarning: warn,
     });
+    replayed = true;
   } finally {
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
     writeFinished();
-    streamed?.close();
+    // Nothing more will be written after a failure; otherwise `complete` closes the file once it is whole.
+    if (!replayed) streamed?.close();
   }
 
-  // File order, not completion order: results files diff cleanly between runs.
-  const ordered = [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)!);
-  const cases = ordered.map((entry) => entry.result);
-  const firstByKey = new Map<string, CaseResult>();
-  for (const entry of ordered) {
-    const first = firstByKey.get(entry.result.key);
-    if (!first) firstByKey.set(entry.result.key, entry.result);
-    else {
-      markDuplicate(entry.result, first);
-      entry.text = JSON.stringify(entry.result);
+  try {
+    // File order, not completion order: results files diff cleanly between runs.
+    const ordered = kept.inFileOrder();
+    const cases = ordered.map((entry) => entry.result);
+    // Texts that differ from what was streamed: the duplicates, marked errored below.
+    const rewritten = new Map<number, string>();
+    const firstByKey = new Map<string, CaseResult>();
+    ordered.forEach(({ index, result }, position) => {
+      const first = firstByKey.get(result.key);
+      if (!first) return void firstByKey.set(result.key, result);
+      // A slimmed duplicate is read back in full: it is errored now, and reports show errored cases in detail.
+      const full = streamed && kept.isSlim(index) ? (JSON.parse(streamed.readCase(index)) as CaseResult) : result;
+      markDuplicate(full, first);
+      rewritten.set(index, JSON.stringify(full));
+      kept.replace(index, full);
+      cases[position] = full;
+    });
+    const results: RunResults = {
+      format: RESULTS_FORMAT,
+      version: RESULTS_VERSION,
+      runId,
+      startedAt: startedAt.toISOString(),
+      durationMs: Math.round(performance.now() - started),
+      repeat,
+      cases,
+      totals: totalsOf(cases),
+    };
+    if (stop.signal.aborted) results.partial = true;
+    if (options.commit) results.commit = options.commit;
+    if (options.shard) results.shard = formatShard(options.shard);
+    if (options.runGroup) results.runGroup = options.runGroup;
+    const comparison = compareRuns(results, options.baseline, compareOptions);
+    if (streamed) {
+      const { cases: _cases, ...envelope } = results;
+      streamed.complete(envelope, rewritten);
     }
+    await reporter.onRunEnd?.({ results, comparison, ...(options.out && { resultsPath: options.out }) });
+    return { results, comparison, ...(stop.signal.aborted && { interrupted: stop.signal.reason as NodeJS.Signals }) };
+  } finally {
+    streamed?.close();
   }
-  const results: RunResults = {
-    format: RESULTS_FORMAT,
-    version: RESULTS_VERSION,
-    runId,
-    startedAt: startedAt.toISOString(),
-    durationMs: Math.round(performance.now() - started),
-    repeat,
-    cases,
-    totals: totalsOf(cases),
-  };
-  if (stop.signal.aborted) results.partial = true;
-  if (options.commit) results.commit = options.commit;
-  if (options.shard) results.shard = formatShard(options.shard);
-  if (options.runGroup) results.runGroup = options.runGroup;
-  const comparison = compareRuns(results, options.baseline, {
-    ...(config.thresholds && { thresholds: config.thresholds }),
-    ...(config.significance !== undefined && { significance: config.significance }),
-  });
-  if (options.out) writeResultsText(options.out, serializeResults(results, ordered.map((entry) => entry.text)));
-  await reporter.onRunEnd?.({ results, comparison, ...(options.out && { resultsPath: options.out }) });
-  return { results, comparison, ...(stop.signal.aborted && { interrupted: stop.signal.reason as NodeJS.Signals }) };
 }
 
 /** Two files that declare the same `suite/id` would make comparisons ambiguous: every one after the first is errored. */
@@ -181,11 +202,4 @@ function markDuplicate(result: CaseResult, first: CaseResult): void {
   result.status = 'errored';
   result.passes = 0;
   result.error = { code: 'CASE_DUPLICATE', file: result.file, pointer: '/id', message: `case id "${result.id}" is already used by ${first.file} in suite "${result.suite}"; ids must be unique within a suite` };
-}
-
-/** The results document with each case's text as the worker serialized it (same JSON as `JSON.stringify(results)`). */
-function serializeResults(results: RunResults, caseTexts: readonly string[]): string {
-  const { cases: _cases, ...envelope } = results;
-  const head = JSON.stringify({ ...envelope, cases: [] });
-  return `${head.slice(0, -3)}[${caseTexts.join(',')}]}`;
 }

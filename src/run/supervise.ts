@@ -1,10 +1,10 @@
-import { Worker } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
 import type { Case } from '../model/case.js';
 import type { CaseResult, ErrorInfo } from '../model/result.js';
 import type { WorkerJob, WorkerMessage } from './protocol.js';
 import { identify } from './case-identity.js';
 import { erroredCaseResult } from './case-result.js';
+import { sendJob, startCaseWorker, type PrestartedWorker } from './case-worker.js';
 
 export interface SuperviseOptions {
   job: Omit<WorkerJob, 'indices' | 'watch' | 'concurrency'>;
@@ -23,6 +23,8 @@ export interface SuperviseOptions {
   onWarning(message: string): void;
   /** Stops the run: workers are terminated, cases not finished are left out. */
   signal?: AbortSignal;
+  /** A worker started while the CLI was still reading its config: used for the first task. */
+  prestarted?: PrestartedWorker;
 }
 
 interface Task {
@@ -133,7 +135,8 @@ function runWorker(options: SuperviseOptions, task: Task, on: WorkerEvents): Pro
   const watch = new SharedArrayBuffer(4 * (task.concurrency + 1));
   const view = new Int32Array(watch);
   const job: WorkerJob = { ...options.job, indices: task.indices, concurrency: task.concurrency, watch };
-  const worker = new Worker(options.workerUrl, { workerData: job, stdout: false, stderr: false });
+  const worker = options.prestarted?.take() ?? startCaseWorker(options.workerUrl);
+  sendJob(worker, job);
   return new Promise<WorkerEnd>((resolve) => {
     let settled = false;
     let lastBeat = Atomics.load(view, 0);

@@ -3,7 +3,8 @@
  * One thread for all cases keeps isolation cheap (a try/catch per case); the main thread can still stop a
  * case that blocks the event loop forever, by terminating this worker and starting another for the rest.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { once } from 'node:events';
+import { parentPort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import type { AgentFn } from '../model/agent.js';
 import type { CaseResult, ErrorInfo } from '../model/result.js';
@@ -16,10 +17,13 @@ import { runCase } from './run-case.js';
 import { needsTypeScript, registerTypeScriptLoader } from './typescript-loader.js';
 import { mergePrices } from '../model-calls/prices.js';
 import { installGlobalDispatcher } from '../model-calls/global-dispatcher.js';
-import type { WorkerJob, WorkerMessage } from './protocol.js';
+import type { MainMessage, WorkerJob, WorkerMessage } from './protocol.js';
 
-const job = workerData as WorkerJob;
 const port = parentPort!;
+// The job comes as the first message, not as workerData: the CLI starts this thread before it has read its
+// config and found the cases, so the thread's boot overlaps that work (see case-worker.ts).
+const [first] = (await once(port, 'message')) as [MainMessage];
+const job: WorkerJob = first.job;
 const watch = new Int32Array(job.watch);
 const send = (message: WorkerMessage): void => port.postMessage(message);
 
