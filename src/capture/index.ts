@@ -10,6 +10,6 @@ export { recordModelCall, recordableModel } from './model-call.js';
 export type { ModelCallMapping } from './model-call.js';
 export type { MappedRequest, MappedResponse } from './model-shapes.js';
 export { DEFAULT_RUNS_DIR, directorySink, functionSink, jsonlSink, runFileName } from './sinks.js';
-export type { RunSink, RunSinkLike } from './sinks.js';
+export type { FileSinkOptions, RunSink, RunSinkLike } from './sinks.js';
 export { redact } from './redact.js';
 export type { RedactOptions, RedactResult, RedactionRule } from './redact.js';

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { backgroundWriter } from './background-writer.js';
+import { mainThreadWriter, type JobWriter } from './file-jobs.js';
 import type { RunArtifact } from '../model/run-artifact.js';
 
 /**
@@ -25,52 +24,64 @@ export function runFileName(run: Pick<RunArtifact, 'startedAt' | 'runId'>): stri
   return `${run.startedAt.replace(/:/g, '-')}-${safeId}.run.json`;
 }
 
+/** Options of the file sinks. */
+export interface FileSinkOptions {
+  /**
+   * Write from a worker thread (started on the first run, shared by all file sinks, never keeping the
+   * process alive once idle), so file system calls stay off the agent's thread. `false` writes with
+   * asynchronous file calls on the main thread instead. @default true
+   */
+  worker?: boolean;
+}
+
+function jobWriter(options: FileSinkOptions | undefined): JobWriter {
+  return options?.worker === false ? mainThreadWriter : backgroundWriter();
+}
+
 /**
  * Writes each run to its own file, `<dir>/<startedAt>-<runId>.run.json`, atomically (a temporary file in the
  * same directory, then a rename), so a reader never sees half a run. Creates `dir` when needed.
  *
+ * Only the JSON text is made on the caller's thread; the files are written by a worker thread (see
+ * {@link FileSinkOptions.worker}). Every run whose write has resolved, which `flush()` waits for, is on
+ * disk; a process that exits by running out of work, calls `process.exit()` or dies of an uncaught
+ * exception still writes every run handed to the sink. A crash (SIGKILL, out of memory, power loss) loses
+ * the runs not yet written and may leave a `*.tmp` file, never a partial `.run.json`.
+ *
  * @default dir '.rehearse/runs'
  */
-export function directorySink(dir: string = DEFAULT_RUNS_DIR): RunSink {
-  let ready: Promise<unknown> | undefined;
+export function directorySink(dir: string = DEFAULT_RUNS_DIR, options?: FileSinkOptions): RunSink {
+  const writer = jobWriter(options);
   return {
     name: `directory ${dir}`,
-    async write(run) {
-      ready ??= mkdir(dir, { recursive: true }).catch((error: unknown) => {
-        ready = undefined; // try again on the next run: the directory may become creatable
-        throw error;
-      });
-      await ready;
-      const file = join(dir, runFileName(run));
-      const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      try {
-        // Compact: runs are machine-read (promote, replay); the case written from one is the file people read.
-        await writeFile(temp, `${JSON.stringify(run)}\n`);
-        await rename(temp, file);
-      } catch (error) {
-        await rm(temp, { force: true }).catch(() => {});
-        throw error;
-      }
+    write(run) {
+      // Compact: runs are machine-read (promote, replay); the case written from one is the file people read.
+      return writer.write({ kind: 'file', dir, name: runFileName(run), text: `${JSON.stringify(run)}\n` });
     },
   };
 }
 
 /**
  * Appends each run as one JSON line, to a file (created with its directory) or to a writable stream you own
- * (stdout, a socket, a log shipper). Writes are serialised, so lines never interleave within a process.
- * For a stream, the sink listens for its `error` events (so a broken stream does not crash the process) and
- * reports the error with the next write.
+ * (stdout, a socket, a log shipper).
+ *
+ * To a file: lines are written in the order runs reach the sink, by a worker thread (see
+ * {@link FileSinkOptions.worker}); runs that arrive while a write is in progress go together in the next
+ * write. Each write opens the file in append mode, writes whole lines and closes it, so lines never
+ * interleave with another writer's (one `write(2)` with O_APPEND) and a rotated log is picked up. Durability
+ * at exit and on a crash is as for {@link directorySink}; a crash never leaves half a line.
+ *
+ * To a stream: writes are serialised, so lines never interleave within a process. The sink listens for the
+ * stream's `error` events (so a broken stream does not crash the process) and reports the error with the
+ * next write.
  */
-export function jsonlSink(target: string | NodeJS.WritableStream): RunSink {
+export function jsonlSink(target: string | NodeJS.WritableStream, options?: FileSinkOptions): RunSink {
   if (typeof target === 'string') {
-    let queue: Promise<unknown> = mkdir(dirname(target), { recursive: true }).catch(() => {});
+    const writer = jobWriter(options);
     return {
       name: `jsonl ${target}`,
       write(run) {
-        const line = `${JSON.stringify(run)}\n`;
-        const next = queue.then(() => appendFile(target, line));
-        queue = next.catch(() => {});
-        return next;
+        return writer.write({ kind: 'append', path: target, text: `${JSON.stringify(run)}\n` });
       },
     };
   }

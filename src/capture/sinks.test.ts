@@ -1,0 +1,177 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunArtifact } from '../model/run-artifact.js';
+import { BackgroundWriter } from './background-writer.js';
+import { capture } from './capture.js';
+import { directorySink, jsonlSink, runFileName, type FileSinkOptions } from './sinks.js';
+
+const run = promisify(execFile);
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rehearse-sinks-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function fakeRun(i: number, padding = 0): RunArtifact {
+  return {
+    format: 'rehearse.run',
+    version: 1,
+    runId: `run-${String(i).padStart(4, '0')}`,
+    agent: {},
+    startedAt: '2024-06-11T10:30:00.123Z',
+    endedAt: '2024-06-11T10:30:00.456Z',
+    durationMs: 333,
+    input: { i, padding: 'x'.repeat(padding) },
+    timeline: [],
+    status: 'ok',
+  };
+}
+
+describe.each<[string, FileSinkOptions]>([
+  ['worker thread', {}],
+  ['main thread', { worker: false }],
+])('file sinks (%s)', (_label, options) => {
+  it('directory: every run is on disk, whole, when its write resolves; no temporary file is left', async () => {
+    const runsDir = join(dir, 'nested', 'runs'); // created on demand
+    const sink = directorySink(runsDir, options);
+    const runs = Array.from({ length: 50 }, (_, i) => fakeRun(i, 100));
+    await Promise.all(runs.map((r) => sink.write(r)));
+    const names = (await readdir(runsDir)).sort();
+    expect(names).toEqual(runs.map((r) => runFileName(r)).sort());
+    for (const r of runs) expect(JSON.parse(await readFile(join(runsDir, runFileName(r)), 'utf8'))).toEqual(r);
+  });
+
+  it('directory: a reader polling the directory never sees half a run', async () => {
+    const sink = directorySink(dir, options);
+    // Large runs, so a non-atomic write would be caught half-done.
+    const writes = Array.from({ length: 40 }, (_, i) => sink.write(fakeRun(i, 400_000)));
+    let settled = false;
+    void Promise.all(writes).finally(() => (settled = true));
+    let seen = 0;
+    while (!settled) {
+      for (const name of readdirSync(dir)) {
+        if (!name.endsWith('.run.json')) continue;
+        const text = readFileSync(join(dir, name), 'utf8');
+        expect(() => JSON.parse(text), `${name} was visible half-written (${text.length} chars)`).not.toThrow();
+        seen++;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(writes);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.run.json'))).toHaveLength(40);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(seen).toBeGreaterThan(0);
+  });
+
+  it('jsonl: lines are whole and in the order runs reached the sink, across sinks sharing a file', async () => {
+    const file = join(dir, 'logs', 'runs.jsonl');
+    const a = jsonlSink(file, options);
+    const b = jsonlSink(file, options);
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < 300; i++) writes.push((i % 3 === 0 ? b : a).write(fakeRun(i, i % 7 === 0 ? 50_000 : 10)) as Promise<void>);
+    await Promise.all(writes);
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.map((l) => (JSON.parse(l) as RunArtifact).runId)).toEqual(Array.from({ length: 300 }, (_, i) => fakeRun(i).runId));
+  });
+
+  it('reports write errors through the recorder onError, with the sink name and the file system error', async () => {
+    await writeFile(join(dir, 'a-file'), 'blocks the directory');
+    const errors: { message: string; sink: string | undefined; code: unknown }[] = [];
+    const agent = capture(async (x: number) => x + 1, {
+      sink: [directorySink(join(dir, 'a-file', 'runs'), options), jsonlSink(join(dir, 'a-file', 'runs.jsonl'), options)],
+      onError: (error, context) => errors.push({ message: error.message, sink: context.sink, code: (error as NodeJS.ErrnoException).code }),
+    });
+    expect(await agent(1)).toBe(2);
+    await agent.flush();
+    expect(errors.map((e) => [e.sink, e.code]).sort()).toEqual([
+      [`directory ${join(dir, 'a-file', 'runs')}`, 'ENOTDIR'],
+      [`jsonl ${join(dir, 'a-file', 'runs.jsonl')}`, 'ENOTDIR'],
+    ]);
+    for (const e of errors) expect(e.message).toContain(join(dir, 'a-file'));
+    expect(readdirSync(dir)).toEqual(['a-file']);
+  });
+
+  it('capture(): every run finished before flush() resolves is on disk', async () => {
+    const file = join(dir, 'runs.jsonl');
+    const agent = capture(async (x: number) => x * 2, { sink: [directorySink(join(dir, 'runs'), options), jsonlSink(file, options)] });
+    await Promise.all(Array.from({ length: 20 }, (_, i) => agent(i)));
+    await agent.flush();
+    expect(readdirSync(join(dir, 'runs'))).toHaveLength(20);
+    const inputs = (await readFile(file, 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as RunArtifact).input);
+    expect(inputs.sort((x, y) => Number(x) - Number(y))).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+});
+
+describe('background writer', () => {
+  it('refuses runs beyond its queue cap, with a message that says what to check', async () => {
+    const writer = new BackgroundWriter(25);
+    const file = join(dir, 'capped.jsonl');
+    const first = writer.write({ kind: 'append', path: file, text: 'line one\n' });
+    const second = writer.write({ kind: 'append', path: file, text: 'line two\n' });
+    await expect(writer.write({ kind: 'append', path: file, text: 'line three\n' })).rejects.toThrow(/capture writer is behind .* dropped; check that the disk/);
+    await Promise.all([first, second]);
+    // Once the queue drains there is room again.
+    await writer.write({ kind: 'append', path: file, text: 'line four\n' });
+    expect(await readFile(file, 'utf8')).toBe('line one\nline two\nline four\n');
+  });
+});
+
+describe('file sinks at process exit (child process)', () => {
+  let bundle: string;
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+
+  beforeEach(async () => {
+    const { build } = await import('esbuild');
+    bundle = join(dir, 'sinks.mjs');
+    await build({ entryPoints: [join(root, 'src/capture/sinks.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'error' });
+  });
+
+  const script = (mode: string) => `
+    import { directorySink, jsonlSink } from ${JSON.stringify(pathToFileURL(bundle).href)};
+    const out = ${JSON.stringify(dir)};
+    const runs = directorySink(out + '/runs');
+    const lines = jsonlSink(out + '/runs.jsonl');
+    const run = (i) => ({ format: 'rehearse.run', version: 1, runId: 'run-' + i, startedAt: '2024-06-11T10:30:00.123Z', pad: 'x'.repeat(20000) });
+    const both = (i) => Promise.all([runs.write(run(i)), lines.write(run(i))]);
+    let i = 0;
+    if (${JSON.stringify(mode)} === 'exit-mid-batch') {
+      // Let the worker start and finish some, then leave while it is in the middle of a batch.
+      for (; i < 5; i++) await both(i);
+      // The first write goes to the worker alone; the rest queue behind it and go as one batch on its ack.
+      const first = runs.write(run(i));
+      lines.write(run(i++));
+      for (; i < 200; i++) both(i);
+      await first;
+      // Wait until the worker is into that batch (some of its lines are on disk), then leave.
+      const { readFileSync } = await import('node:fs');
+      while (readFileSync(out + '/runs.jsonl', 'utf8').split(String.fromCharCode(10)).length < 20) await new Promise((r) => setTimeout(r, 1));
+      process.exit(0);
+    }
+    for (; i < 200; i++) both(i);
+    if (${JSON.stringify(mode)} === 'exit') process.exit(0);
+    if (${JSON.stringify(mode)} === 'throw') throw new Error('the agent crashed');
+  `;
+
+  it.each(['natural', 'exit', 'exit-mid-batch', 'throw'])('writes every run handed to the sinks when the process ends (%s), each once', async (mode) => {
+    const file = join(dir, `child-${mode}.mjs`);
+    await writeFile(file, script(mode));
+    const child = run(process.execPath, [file], { timeout: 30_000 });
+    if (mode === 'throw') await expect(child).rejects.toThrow(/the agent crashed/);
+    else await child;
+    const names = readdirSync(join(dir, 'runs'));
+    expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(names.filter((n) => n.endsWith('.run.json'))).toHaveLength(200);
+    const ids = (await readFile(join(dir, 'runs.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { runId: string }).runId);
+    expect(ids).toEqual(Array.from({ length: 200 }, (_, i) => `run-${i}`));
+  });
+});
