@@ -120,6 +120,8 @@ if (!quick && !asJson) {
   spawnSync(process.execPath, [fileURLToPath(new URL('./concurrency.mjs', import.meta.url))], { stdio: 'inherit' });
   process.stdout.write('\nSharded runs (bench/shards.mjs):\n');
   spawnSync(process.execPath, [fileURLToPath(new URL('./shards.mjs', import.meta.url))], { stdio: 'inherit' });
+  process.stdout.write('\nMemory of a long run (bench/memory.mjs):\n');
+  spawnSync(process.execPath, [fileURLToPath(new URL('./memory.mjs', import.meta.url))], { stdio: 'inherit' });
   process.stdout.write('\nCapture overhead in production (bench/capture.mjs):\n');
   spawnSync(process.execPath, [fileURLToPath(new URL('./capture.mjs', import.meta.url))], { stdio: 'inherit' });
 }

@@ -115,4 +115,27 @@ describe('results file', () => {
     expect(existsSync(join(dir, 'out/results.json'))).toBe(true);
     expect(readResults(join(dir, 'out/results.json'))).toEqual(comparison.head);
   });
+
+  test('given the run\'s results file, the json reporter copies it byte for byte, not the results in memory', async () => {
+    const dir = tempDir();
+    const comparison = realisticComparison();
+    // The run's file has every case in full; the results in memory may hold slim copies (here: no cases).
+    const runFile = join(dir, 'run-results.json');
+    writeResultsText(runFile, JSON.stringify(comparison.head));
+    const slim = { ...comparison.head, cases: [] };
+    const reporter = createJsonReporter({ outputFile: 'copy.json' });
+    await reporter.onRunStart?.({ caseCount: 6, repeat: 1, concurrency: 1, cwd: dir });
+    await reporter.onRunEnd?.({ results: slim, comparison, resultsPath: runFile });
+    expect(readFileSync(join(dir, 'copy.json'), 'utf8')).toBe(readFileSync(runFile, 'utf8'));
+    const pretty = createJsonReporter({ outputFile: 'pretty.json', pretty: true });
+    await pretty.onRunStart?.({ caseCount: 6, repeat: 1, concurrency: 1, cwd: dir });
+    await pretty.onRunEnd?.({ results: slim, comparison, resultsPath: runFile });
+    expect(readFileSync(join(dir, 'pretty.json'), 'utf8')).toBe(`${JSON.stringify(comparison.head, null, 2)}\n`);
+    // Its own output file named as the run's: left as it is.
+    const same = createJsonReporter({ outputFile: 'run-results.json' });
+    await same.onRunStart?.({ caseCount: 6, repeat: 1, concurrency: 1, cwd: dir });
+    await same.onRunEnd?.({ results: slim, comparison, resultsPath: runFile });
+    expect(readResults(runFile)).toEqual(comparison.head);
+    expect(readdirSync(dir).sort()).toEqual(['copy.json', 'pretty.json', 'run-results.json']);
+  });
 });

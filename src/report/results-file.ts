@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { RunResults } from '../model/index.js';
 import { RESULTS_FORMAT, RESULTS_VERSION } from '../model/index.js';
@@ -117,16 +117,55 @@ export function writeResults(path: string, results: RunResults, options: { prett
  * the case texts its worker serialized, without stringifying thousands of results a second time.
  */
 export function writeResultsText(path: string, json: string): void {
+  replaceAtomically(path, (fd) => writeAll(fd, Buffer.from(`${json}\n`)));
+}
+
+/**
+ * Copies a results file that is already written (the run's own) to `path`, atomically, byte for byte:
+ * the `json` reporter uses it so a run of any size is never held in memory to be written twice.
+ */
+export function copyResultsFile(from: string, path: string): void {
+  if (resolve(from) === resolve(path)) return;
+  replaceAtomically(path, (fd) => {
+    const source = openSync(from, 'r');
+    try {
+      const buffer = Buffer.allocUnsafe(1 << 20);
+      let position = 0;
+      for (let n; (n = readSync(source, buffer, 0, buffer.length, position)) > 0; position += n) {
+        writeAll(fd, buffer.subarray(0, n));
+      }
+    } finally {
+      closeSync(source);
+    }
+  });
+}
+
+/**
+ * Writes a file atomically: `write` fills a temporary file beside `path` (given its descriptor, writes go
+ * in sequence), which is then renamed over `path`, so a reader (or a crash) never sees half a file.
+ * Creates missing folders; removes the temporary file when anything fails.
+ */
+export function replaceAtomically(path: string, write: (fd: number) => void): void {
   const target = resolve(path);
   mkdirSync(dirname(target), { recursive: true });
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   try {
-    writeFileSync(temp, `${json}\n`);
+    const fd = openSync(temp, 'w');
+    try {
+      write(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temp, target);
   } catch (error) {
     rmSync(temp, { force: true });
     throw new Error(`${path}: cannot write the results file (${(error as Error).message})`, { cause: error });
   }
+}
+
+/** `writeSync` until every byte is written (one call may write fewer). */
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
 }
 
 const STATUSES = new Set(['passed', 'failed', 'diverged', 'errored']);

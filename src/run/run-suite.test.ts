@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CaseResult, RunResults } from '../model/result.js';
@@ -186,4 +186,57 @@ describe('several workers', () => {
     expect(order).toHaveLength(4);
     expect(outcome.results.cases.map((c) => c.file)).toEqual(['answer-1-again', 'answer-1', 'answer-2'].map((f) => `suites/core/${f}.case.json`));
   }, 30_000);
+});
+
+describe('what a run keeps in memory', () => {
+  test('plain passes reach onRunEnd slim; the results file and onCaseResult have every case in full', async () => {
+    const own = copyFixture('chaos-suite');
+    try {
+      const source = JSON.parse(readFileSync(join(own.dir, 'suites/core/answer-2.case.json'), 'utf8')) as Record<string, unknown>;
+      mkdirSync(join(own.dir, 'suites/plain'), { recursive: true });
+      for (let i = 0; i < 12; i++) {
+        // Captured passing and passing now: a plain pass, which no report shows in detail.
+        const data = { ...source, id: `pass-${String(i).padStart(2, '0')}`, tags: ['plain'], outcome: { status: 'ok' } };
+        writeFileSync(join(own.dir, `suites/plain/pass-${String(i).padStart(2, '0')}.case.json`), JSON.stringify(data));
+      }
+      const loaded = await loadConfig(own.dir, undefined, () => {});
+      const seen: CaseResult[] = [];
+      let atEnd: RunResults | undefined;
+      const out = join(own.dir, 'results.json');
+      await runSuite({
+        cwd: own.dir,
+        config: loaded.config,
+        agentModule: loaded.agentModule,
+        patterns: ['suites/plain', 'suites/core/answer-2.case.json', 'suites/core/throw.case.json'],
+        out,
+        workerUrl: WORKER_URL,
+        reporter: { onCaseResult: (result) => void seen.push(result), onRunEnd: ({ results }) => void (atEnd = results) },
+        onWarning: () => {},
+      });
+      const written = readFileSync(out, 'utf8');
+      const file = JSON.parse(written) as RunResults;
+      expect(file.cases).toHaveLength(14);
+      // Every case in full in the file, as onCaseResult saw it, in file order; nothing partial.
+      expect(file.partial).toBeUndefined();
+      for (const c of file.cases) expect(c).toEqual(seen.find((s) => s.file === c.file));
+      expect(file.cases.filter((c) => c.status === 'passed' && c.attempts[0]!.timeline.length === 1 && c.attempts[0]!.output !== undefined)).toHaveLength(13);
+      // The document is the envelope with the cases last, as JSON.stringify writes it.
+      const { cases, ...envelope } = file;
+      expect(written).toBe(`${JSON.stringify({ ...envelope, cases })}\n`);
+      // In memory: the twelve plain passes are slim, the fixed and errored cases whole.
+      const plain = atEnd!.cases.filter((c) => c.suite === 'plain');
+      expect(plain).toHaveLength(12);
+      for (const c of plain) {
+        expect(c.recordedTrajectory).toBeUndefined();
+        expect(c.attempts[0]).toMatchObject({ status: 'passed', timeline: [], assertions: [] });
+        expect(c.attempts[0]!.output).toBeUndefined();
+      }
+      const fixed = atEnd!.cases.find((c) => c.id === 'answer-2')!;
+      expect(fixed.attempts[0]!.timeline).toHaveLength(1);
+      expect(fixed.recordedTrajectory).toBeDefined();
+      expect(atEnd!.totals).toEqual(file.totals);
+    } finally {
+      own.remove();
+    }
+  }, 20_000);
 });

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// Memory of a long run: peak RSS of `rehearse run` (results file and terminal reporter, as users run it) at
+// several suite sizes, and the slope in MB per 1,000 cases (least squares over the sizes). A run keeps each
+// case's full result only while it matters for a report (see src/run/retention.ts), so the slope should be
+// small: what remains per case is its slim result and verdict.
+//
+//   node bench/memory.mjs                  10,000 and 20,000 cases (what `npm run bench` prints)
+//   node bench/memory.mjs 1000 5000 …      the sizes given
+//   node bench/memory.mjs --json …         the figures as JSON
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureWorkspace } from './generate.mjs';
+import { peakRss } from './measure.mjs';
+
+const benchDir = fileURLToPath(new URL('.', import.meta.url));
+const root = join(benchDir, '..');
+const work = join(benchDir, '.work');
+const cli = join(root, 'bin', 'rehearse.js');
+const asJson = process.argv.includes('--json');
+const given = process.argv.slice(2).filter((a) => a !== '--json').map(Number);
+if (given.some((n) => !Number.isInteger(n) || n < 1)) {
+  process.stderr.write('bench/memory: sizes must be whole numbers of cases, e.g. node bench/memory.mjs 1000 10000\n');
+  process.exit(2);
+}
+const sizes = given.length > 0 ? given : [10_000, 20_000];
+
+const rows = [];
+for (const n of sizes) {
+  const ws = ensureWorkspace(work, n, root);
+  const subject = { args: [cli, 'run', '--out', join(work, 'out', `memory-${n}.json`), '--reporter', 'terminal'], cwd: ws.dir };
+  // The larger of two runs: a lucky GC should not flatter the figure.
+  const bytes = Math.max(peakRss(subject) ?? 0, peakRss(subject) ?? 0);
+  rows.push({ cases: n, peakRssMB: bytes / 1e6 });
+}
+const slope = slopePerThousand(rows);
+
+if (asJson) process.stdout.write(JSON.stringify({ rows, slopeMBPer1000: slope }, null, 2) + '\n');
+else {
+  const figures = rows.map((r) => `${r.cases.toLocaleString('en')} cases ${r.peakRssMB.toFixed(0)} MB`).join(', ');
+  const slopeText = slope === undefined ? '' : `; slope ${slope.toFixed(1)} MB per 1,000 cases`;
+  process.stdout.write(`  peak RSS of rehearse run: ${figures}${slopeText}\n`);
+}
+
+/** Least-squares slope of peak RSS over case count, in MB per 1,000 cases (undefined for a single size). */
+function slopePerThousand(points) {
+  if (points.length < 2) return undefined;
+  const mx = points.reduce((s, p) => s + p.cases, 0) / points.length;
+  const my = points.reduce((s, p) => s + p.peakRssMB, 0) / points.length;
+  let num = 0;
+  let den = 0;
+  for (const p of points) {
+    num += (p.cases - mx) * (p.peakRssMB - my);
+    den += (p.cases - mx) ** 2;
+  }
+  return den === 0 ? undefined : (num / den) * 1000;
+}
