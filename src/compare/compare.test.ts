@@ -206,6 +206,25 @@ describe('thresholds', () => {
     expect(judged('PPPFF', 'P', relaxed).reason).toBe('passes 3/5 on head and passed on base: head is between the fail (0.2) and pass (0.8) thresholds');
   });
 
+  it('uses the settings the head results file recorded, and options given here over them', () => {
+    const headRun = run([caseResult(KEY, 'PPPPF')]);
+    const baseRun = run([caseResult(KEY, 'PPPPP')]);
+    expect(compareRuns(headRun, baseRun).cases[0]?.verdict).toBe('flaky'); // defaults: 4/5 is between 0 and 1
+    headRun.compare = { thresholds: { pass: 0.8, fail: 0.2 } };
+    expect(compareRuns(headRun, baseRun).cases[0]?.verdict).toBe('passing');
+    // The base file's settings do not count: the run being judged is the head.
+    expect(compareRuns(run([caseResult(KEY, 'PPPPF')]), { ...baseRun, compare: { thresholds: { pass: 0.8 } } }).cases[0]?.verdict).toBe('flaky');
+    // Per key: an explicit pass threshold wins, the recorded fail threshold stays.
+    expect(compareRuns(headRun, baseRun, { thresholds: { pass: 1 } }).cases[0]?.verdict).toBe('flaky');
+    expect(compareRuns(run([caseResult(KEY, 'PPPFF')], { compare: headRun.compare }), run([caseResult(KEY, 'P')]), { thresholds: { pass: 1 } }).cases[0]?.reason).toBe(
+      'passes 3/5 on head and passed on base: head is between the fail (0.2) and pass (1) thresholds',
+    );
+    headRun.compare = { significance: 0.5 };
+    expect(() => compareRuns(headRun, baseRun, { significance: 2 })).toThrow(/significance must be between 0 and 1/);
+    headRun.compare = { thresholds: { pass: 0.1, fail: 0.2 } };
+    expect(() => compareRuns(headRun, baseRun)).toThrow(/thresholds.fail \(0.2\) must be below thresholds.pass \(0.1\)/);
+  });
+
   it('rejects thresholds and significance out of range, naming the option', () => {
     expect(() => judged('P', 'P', { thresholds: { pass: 0.5, fail: 0.5 } })).toThrow(/thresholds.fail \(0.5\) must be below thresholds.pass \(0.5\)/);
     expect(() => judged('P', 'P', { thresholds: { fail: 1 } })).toThrow(/thresholds.fail \(1\) must be below thresholds.pass \(1\)/);

@@ -60,11 +60,14 @@ export const VERDICT_ORDER: readonly Verdict[] = Object.freeze([
   'removed',
 ] as const);
 
-/** Options of `compareRuns`, the same shape as `thresholds` and `significance` in `rehearse.config`. */
+/**
+ * Options of `compareRuns`, the same shape as `thresholds` and `significance` in `rehearse.config`. Each one
+ * given wins over what the head results file recorded (`compare`), which wins over the defaults.
+ */
 export interface CompareOptions {
-  /** Pass-rate thresholds. @default { pass: 1, fail: 0 } */
+  /** Pass-rate thresholds. @default the head file's `compare.thresholds`, else { pass: 1, fail: 0 } */
   thresholds?: { pass?: number; fail?: number };
-  /** Significance level of the one-sided exact test for fixes and regressions across repeats. @default 0.05 */
+  /** Significance level of the one-sided exact test for fixes and regressions across repeats. @default the head file's, else 0.05 */
   significance?: number;
 }
 
@@ -80,7 +83,11 @@ export interface CompareOptions {
  * comparison.counts.regressed; // number of regressions
  */
 export function compareRuns(head: RunResults, base: RunResults | undefined, options: CompareOptions = {}): Comparison {
-  const settings = resolveSettings(options);
+  // The head's recorded settings: the config of the run being judged (a PR that changes them is judged by its own).
+  const settings = resolveSettings({
+    thresholds: { ...head.compare?.thresholds, ...options.thresholds },
+    significance: options.significance ?? head.compare?.significance,
+  });
   const cases: ComparedCase[] = [];
 
   if (base === undefined) {

@@ -125,8 +125,22 @@ export interface RunResults {
    */
   runGroup?: string;
   repeat: number;
+  /**
+   * The config's `thresholds` and `significance` when it set them, so every later comparison of this file
+   * (`rehearse compare`, `rehearse report`, the GitHub Action, merged shards) judges as the run did.
+   * Absent: the defaults (pass 1, fail 0, significance 0.05).
+   */
+  compare?: CompareSettingsRecord;
   cases: CaseResult[];
   totals: RunTotals;
+}
+
+/** Verdict settings as the config states them (each optional; defaults fill the rest). */
+export interface CompareSettingsRecord {
+  /** Pass-rate thresholds: `passed` at or above `pass`, `failed` at or below `fail`, `flaky` in between. */
+  thresholds?: { pass?: number; fail?: number };
+  /** Significance level of the one-sided exact test across repeats. */
+  significance?: number;
 }
 
 export interface RunTotals {

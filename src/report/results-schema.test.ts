@@ -54,6 +54,7 @@ const fullRun: Required<RunResults> = {
   partial: true,
   shard: '1/2',
   runGroup: 'github-run-42',
+  compare: { thresholds: { pass: 0.8, fail: 0.2 }, significance: 0.01 },
   cases: [fullCase],
 };
 

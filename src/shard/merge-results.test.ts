@@ -109,6 +109,18 @@ describe('mergeResults', () => {
 
     const repeat = refusal([shard('a.json', '1/2', [caseOf('s/a')]), shard('b.json', '2/2', [caseOf('s/b')], { repeat: 3 })]);
     expect(repeat.message).toContain('different --repeat (1 in a.json; 3 in b.json)');
+
+    const relaxed = { compare: { thresholds: { pass: 0.8, fail: 0.2 } } };
+    const settings = refusal([shard('a.json', '1/2', [caseOf('s/a')], relaxed), shard('b.json', '2/2', [caseOf('s/b')])]);
+    expect(settings.code).toBe('MERGE_DIFFERENT_RUNS');
+    expect(settings.message).toContain('different thresholds or significance ("pass 0.8, fail 0.2, significance default" in a.json; "pass default, fail default, significance default" in b.json)');
+  });
+
+  it('keeps the verdict settings the shards recorded, so the merged file is judged as each shard was', () => {
+    const relaxed = { compare: { thresholds: { pass: 0.8, fail: 0.2 }, significance: 0.01 } };
+    const { results } = mergeResults([shard('a.json', '1/2', [caseOf('s/a')], relaxed), shard('b.json', '2/2', [caseOf('s/b')], relaxed)], options);
+    expect(results.compare).toEqual(relaxed.compare);
+    expect(mergeResults([shard('a.json', '1/2', [caseOf('s/a')]), shard('b.json', '2/2', [caseOf('s/b')])], options).results).not.toHaveProperty('compare');
   });
 
   it('warns when no file records a run group or commit', () => {

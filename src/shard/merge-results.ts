@@ -1,4 +1,4 @@
-import type { CaseResult, RunResults, RunTotals } from '../model/result.js';
+import type { CaseResult, CompareSettingsRecord, RunResults, RunTotals } from '../model/result.js';
 import { RESULTS_FORMAT, RESULTS_VERSION } from '../model/result.js';
 import { parseShard, type ShardSpec } from './shard-spec.js';
 
@@ -66,6 +66,8 @@ export function mergeResults(inputs: readonly MergeInput[], options: MergeOption
     `the results files were run on different commits (${groups}); the shards of one run replay the same agent code: merge only the shards of one run`);
   refuseDifferences(inputs, 'MERGE_DIFFERENT_RUNS', (i) => i.results.repeat, (groups) =>
     `the results files were run with different --repeat (${groups}); the shards of one run share it: merge only the shards of one run`);
+  refuseDifferences(inputs, 'MERGE_DIFFERENT_RUNS', (i) => compareSettingsLabel(i.results.compare), (groups) =>
+    `the results files were written with different thresholds or significance (${groups}); the shards of one run share one config: merge only the shards of one run`);
   if (inputs.every((i) => i.results.runGroup === undefined && i.results.commit === undefined) && inputs.length > 1) {
     warnings.push('none of the results files records a run group or commit, so merge cannot check they come from one run; pass --run-group to "rehearse run"');
   }
@@ -86,8 +88,15 @@ export function mergeResults(inputs: readonly MergeInput[], options: MergeOption
   };
   if (first.commit !== undefined) results.commit = first.commit;
   if (first.runGroup !== undefined) results.runGroup = first.runGroup;
+  if (first.compare !== undefined) results.compare = first.compare;
   if (ordered.missing > 0 || inputs.some((i) => i.results.partial)) results.partial = true;
   return { results, warnings };
+}
+
+/** One comparable line for a file's recorded verdict settings; files that record none use the defaults. */
+function compareSettingsLabel(settings: CompareSettingsRecord | undefined): string {
+  const part = (value: number | undefined): string => (value === undefined ? 'default' : String(value));
+  return `pass ${part(settings?.thresholds?.pass)}, fail ${part(settings?.thresholds?.fail)}, significance ${part(settings?.significance)}`;
 }
 
 /**
