@@ -78,6 +78,8 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
     ...(config.thresholds && { thresholds: config.thresholds }),
     ...(config.significance !== undefined && { significance: config.significance }),
   };
+  // Recorded in the results, so `rehearse compare`, `report`, merges and the Action judge as this run does.
+  const recordedCompare = compareOptions.thresholds || compareOptions.significance !== undefined ? { compare: compareOptions } : {};
   // Full results of plain passes are dropped as they finish (the results file has them): memory stays flat.
   const kept = new ResultRetention({ repeat, compare: compareOptions, keepAll: !options.out, ...(options.baseline && { baseline: options.baseline }) });
 
@@ -90,6 +92,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
         runId,
         startedAt: startedAt.toISOString(),
         repeat,
+        ...recordedCompare,
         ...(options.commit && { commit: options.commit }),
         ...(options.shard && { shard: formatShard(options.shard) }),
         ...(options.runGroup && { runGroup: options.runGroup }),
@@ -178,6 +181,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSuiteOutcom
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(performance.now() - started),
       repeat,
+      ...recordedCompare,
       cases,
       totals: totalsOf(cases),
     };
