@@ -1,26 +1,37 @@
 /**
  * The fallback model-call seam: a global undici dispatcher for clients that were not given
- * `fetch: rehearse.fetch` but use the global `fetch` (or the `undici` package) when they call.
+ * `fetch: rehearse.fetch` but use the global `fetch` (or the `undici` package's) when they call.
  *
- * Node's built-in `fetch` sends every request through the dispatcher stored on
- * `globalThis[Symbol.for('undici.globalDispatcher.1')]` (Node 20 bundles undici 6). Replacing it reaches
- * clients that captured `globalThis.fetch` long ago, because they still read the dispatcher per request.
- * Ours hands everything to the dispatcher it replaced, except a model API request made inside a replay,
- * which is answered through `rehearse.fetch` (recorded, cached or live, streams included).
+ * undici's `fetch` reads its dispatcher from a registered symbol on `globalThis` on every request, so
+ * replacing it reaches clients that captured `globalThis.fetch` long ago. Which slot, and which handler
+ * API, depends on the undici line (see docs/model-calls.md, "the global dispatcher fallback"):
+ * - undici 6 (Node 20's, tested) and the `undici` 7 package (tested, the line Node 24 bundles): `fetch`
+ *   reads `undici.globalDispatcher.1` and passes a v1 handler (`onHeaders`/`onData`/`onComplete`).
+ *   undici 7's `setGlobalDispatcher` writes one agent to both slots; only `.1` is read.
+ * - undici 8 (Node >= 22.19 as a package): `fetch` reads `undici.globalDispatcher.2` and passes a
+ *   controller-API handler (`onRequestStart`/`onResponseStart`/…); `.1` holds a `Dispatcher1Wrapper`
+ *   around the same agent for older code. Tested with a handler and controller written after undici 8's
+ *   source (its own code does not load on Node 20).
+ * So this module wraps `.1`, and `.2` too when it holds its own dispatcher. Each wrapper hands everything to
+ * the dispatcher it replaced, untouched, except a model API request made inside a replay, which is answered
+ * through `rehearse.fetch` (recorded, cached or live, streams included) in the handler's own API.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { currentInterceptor, runWithInterceptor, type ToolInterceptor } from '../replay/scope.js';
+import { deliver, sinkFor, type AnswerSink, type DeliveryState, type DispatchHandler } from './dispatch-answer.js';
 import { rehearseFetch, type ModelCallInterceptor } from './fetch.js';
 import { adapterFor } from './providers/index.js';
 
-/** Where undici (Node's own and the npm package, v5 and v6) keeps the global dispatcher. */
+export { SEAM_HEADER, type DispatchHandler } from './dispatch-answer.js';
+
+/** The slot undici 6 and 7 read (Node 20's fetch, the `undici` 6 and 7 packages). */
 export const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
+
+/** The slot undici 8 reads; undici 7 writes it too (the same agent as `.1`) but never reads it. */
+export const GLOBAL_DISPATCHER_V2 = Symbol.for('undici.globalDispatcher.2');
 
 /** Added to the model event's `provider` when this fallback answered the call: `openai (global dispatcher)`. */
 export const FALLBACK_TAG = ' (global dispatcher)';
-
-/** The header our answers carry, so an agent (or a test) can tell who answered. */
-export const SEAM_HEADER = 'x-rehearse-seam';
 
 /** The part of undici's Dispatcher that fetch uses. */
 export interface Dispatcher {
@@ -28,6 +39,8 @@ export interface Dispatcher {
   close?(...args: unknown[]): unknown;
   destroy?(...args: unknown[]): unknown;
   isMockActive?: boolean;
+  webSocketOptions?: unknown;
+  eventSourceOptions?: unknown;
 }
 
 /** undici's dispatch options (the fields this seam reads). */
@@ -41,25 +54,21 @@ export interface DispatchOptions {
   [key: string]: unknown;
 }
 
-/** undici's v1 handler callbacks, the ones Node 20's fetch passes. */
-export interface DispatchHandler {
-  onConnect?(abort: (reason?: unknown) => void): void;
-  onHeaders?(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean | void;
-  onData?(chunk: Buffer): boolean | void;
-  onComplete?(trailers: Buffer[] | null): void;
-  onError?(error: Error): void;
-}
+type GlobalSlots = typeof globalThis & { [GLOBAL_DISPATCHER]?: Dispatcher; [GLOBAL_DISPATCHER_V2]?: Dispatcher };
 
-type GlobalSlot = typeof globalThis & { [GLOBAL_DISPATCHER]?: Dispatcher };
+/**
+ * Set while rehearse.fetch runs for a request a wrapper answers: its live call must go out, not come back.
+ * One for all wrappers, because the live call may come back through the other slot (an undici 8 package's
+ * fetch answered in `.2`, the live call made by Node's own fetch through `.1`).
+ */
+const passthrough = new AsyncLocalStorage<true>();
 
 /**
  * Hands every request to `previous`, except model API requests inside a replay, which rehearse answers.
- * Works with v1 handlers (`onHeaders`/`onData`/`onComplete`); any other handler is delegated untouched.
+ * Answers handlers of both undici APIs (v1 and controller); a handler of neither is delegated untouched.
  */
 export class RehearseDispatcher implements Dispatcher {
   readonly previous: Dispatcher;
-  /** Set while rehearse.fetch runs for a request of ours: its live call must go out, not come back here. */
-  readonly #passthrough = new AsyncLocalStorage<true>();
 
   constructor(previous: Dispatcher) {
     this.previous = previous;
@@ -69,10 +78,20 @@ export class RehearseDispatcher implements Dispatcher {
     return this.previous.isMockActive;
   }
 
+  /** undici reads WebSocket and EventSource limits from the global dispatcher. */
+  get webSocketOptions(): unknown {
+    return this.previous.webSocketOptions;
+  }
+
+  get eventSourceOptions(): unknown {
+    return this.previous.eventSourceOptions;
+  }
+
   dispatch(options: DispatchOptions, handler: DispatchHandler): boolean {
-    const interceptor = this.#passthrough.getStore() ? undefined : (currentInterceptor() as Partial<ModelCallInterceptor> | undefined);
-    if (typeof interceptor?.callModel !== 'function' || !isModelRequest(options, handler)) return this.previous.dispatch(options, handler);
-    void this.#answer(options, handler, interceptor as ModelCallInterceptor);
+    const interceptor = passthrough.getStore() ? undefined : (currentInterceptor() as Partial<ModelCallInterceptor> | undefined);
+    const sink = typeof interceptor?.callModel === 'function' && isModelRequest(options) ? sinkFor(handler) : undefined;
+    if (!sink) return this.previous.dispatch(options, handler);
+    void this.#answer(options, handler, sink, interceptor as ModelCallInterceptor);
     return true;
   }
 
@@ -84,14 +103,14 @@ export class RehearseDispatcher implements Dispatcher {
     return this.previous.destroy?.(...args);
   }
 
-  async #answer(options: DispatchOptions, handler: DispatchHandler, interceptor: ModelCallInterceptor): Promise<void> {
-    const state: DeliveryState = { done: false, resumes: 0 };
+  async #answer(options: DispatchOptions, handler: DispatchHandler, sink: AnswerSink, interceptor: ModelCallInterceptor): Promise<void> {
+    const state: DeliveryState = { done: false };
     const fail = (error: unknown): void => {
       if (state.done) return;
       state.done = true;
       void state.reader?.cancel(error).catch(() => {});
-      state.wake?.();
-      handler.onError?.(error instanceof Error ? error : new Error(String(error)));
+      sink.wake();
+      sink.error(error instanceof Error ? error : new Error(String(error)));
     };
     let text: string | undefined;
     try {
@@ -105,13 +124,13 @@ export class RehearseDispatcher implements Dispatcher {
       this.previous.dispatch({ ...options, body: text ?? null }, handler);
       return;
     }
-    handler.onConnect?.((reason) => fail(reason ?? new Error('the request was aborted')));
+    sink.start((reason) => fail(reason ?? new Error('the request was aborted')));
     if (state.done) return;
     const url = new URL(options.path, options.origin);
     const tagged = taggedInterceptor(interceptor) as unknown as ToolInterceptor;
     let response: Response;
     try {
-      response = await this.#passthrough.run(true, () =>
+      response = await passthrough.run(true, () =>
         runWithInterceptor(tagged, () => rehearseFetch(url, { method: 'POST', headers: headerPairs(options.headers), body: text })),
       );
     } catch (error) {
@@ -120,30 +139,23 @@ export class RehearseDispatcher implements Dispatcher {
     }
     if (state.done) return;
     try {
-      await deliver(response, handler, state);
+      await deliver(response, sink, state);
     } catch (error) {
       fail(error);
       return;
     }
     if (!state.done) {
       state.done = true;
-      handler.onComplete?.([]);
+      sink.end();
     }
   }
 }
 
-/** One answer in flight: whether it ended, its body reader, and the back-pressure handshake. */
-interface DeliveryState {
-  done: boolean;
-  reader?: ReadableStreamDefaultReader<Uint8Array>;
-  /** Resolves the wait for the consumer; also called on abort so the wait ends. */
-  wake?: () => void;
-  /** fetch's Readable calls resume on every read; counting them means a resume before we wait is not lost. */
-  resumes: number;
-}
-
 /**
  * Installs the fallback for this thread and returns a function that removes it.
+ *
+ * Wraps the dispatcher in `.1`, and the one in `.2` when it is a different object (undici 8 keeps its agent
+ * there and a wrapper of it in `.1`; undici 7 puts the same agent in both and reads only `.1`).
  *
  * Loading Node's undici costs tens of milliseconds, so nothing is loaded here: when undici is not loaded
  * yet, `globalThis.fetch` is wrapped once, and its first call loads undici and installs the dispatcher
@@ -151,13 +163,20 @@ interface DeliveryState {
  * is covered from the first global `fetch` on.
  */
 export function installGlobalDispatcher(): () => void {
-  const g = globalThis as GlobalSlot;
+  const g = globalThis as GlobalSlots;
   let installed: RehearseDispatcher | undefined;
+  let installedV2: RehearseDispatcher | undefined;
   const wrap = (): void => {
     const current = g[GLOBAL_DISPATCHER];
-    if (installed || !current || typeof current.dispatch !== 'function') return;
+    if (installed || !isDispatcher(current)) return;
+    const currentV2 = g[GLOBAL_DISPATCHER_V2];
     installed = new RehearseDispatcher(current);
     g[GLOBAL_DISPATCHER] = installed;
+    // undici 7 (one agent in both slots) reads only `.1`: wrapping `.2` as well is for undici 8's own agent.
+    if (isDispatcher(currentV2) && currentV2 !== unwrapped(current) && !(currentV2 instanceof RehearseDispatcher)) {
+      installedV2 = new RehearseDispatcher(currentV2);
+      g[GLOBAL_DISPATCHER_V2] = installedV2;
+    }
   };
   wrap();
   const originalFetch = globalThis.fetch;
@@ -176,13 +195,25 @@ export function installGlobalDispatcher(): () => void {
   return () => {
     if (trigger && globalThis.fetch === trigger) globalThis.fetch = originalFetch;
     if (installed && g[GLOBAL_DISPATCHER] === installed) g[GLOBAL_DISPATCHER] = installed.previous;
-    installed = undefined;
+    if (installedV2 && g[GLOBAL_DISPATCHER_V2] === installedV2) g[GLOBAL_DISPATCHER_V2] = installedV2.previous;
+    installed = installedV2 = undefined;
   };
 }
 
-/** A POST to a model API path with a body we can read and a v1 handler. */
-function isModelRequest(options: DispatchOptions, handler: DispatchHandler): boolean {
-  if (options.method !== 'POST' || options.upgrade || typeof handler?.onHeaders !== 'function') return false;
+/** The dispatcher under our wrappers (an earlier install may have wrapped `.1` already). */
+function unwrapped(dispatcher: Dispatcher): Dispatcher {
+  let inner = dispatcher;
+  while (inner instanceof RehearseDispatcher) inner = inner.previous;
+  return inner;
+}
+
+function isDispatcher(value: unknown): value is Dispatcher {
+  return typeof (value as Dispatcher | undefined)?.dispatch === 'function';
+}
+
+/** A POST to a model API path with a body we can read (the handler is checked by `sinkFor`). */
+function isModelRequest(options: DispatchOptions): boolean {
+  if (options.method !== 'POST' || options.upgrade) return false;
   if (typeof options.path !== 'string' || options.origin === undefined) return false;
   const query = options.path.indexOf('?');
   if (!adapterFor(query < 0 ? options.path : options.path.slice(0, query))) return false;
@@ -238,29 +269,4 @@ function taggedInterceptor(interceptor: ModelCallInterceptor): ModelCallIntercep
   }
   tagged.callModel = (call, invokeLive) => interceptor.callModel({ ...call, provider: call.provider + FALLBACK_TAG }, invokeLive);
   return tagged;
-}
-
-/** Hands a Response to a v1 handler: status and headers, then the body chunk by chunk, honouring back-pressure. */
-async function deliver(response: Response, handler: DispatchHandler, state: DeliveryState): Promise<void> {
-  const resume = (): void => {
-    state.resumes++;
-    const wake = state.wake;
-    state.wake = undefined;
-    wake?.();
-  };
-  const paused = (before: number): Promise<void> | undefined =>
-    state.resumes === before && !state.done ? new Promise<void>((r) => (state.wake = r)) : undefined;
-  const raw: Buffer[] = [];
-  response.headers.forEach((value, name) => raw.push(Buffer.from(name, 'latin1'), Buffer.from(value, 'latin1')));
-  raw.push(Buffer.from(SEAM_HEADER), Buffer.from('global-dispatcher'));
-  let before = state.resumes;
-  if (handler.onHeaders?.(response.status, raw, resume, response.statusText) === false) await paused(before);
-  if (!response.body || state.done) return;
-  const reader = (state.reader = response.body.getReader());
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done || state.done) return;
-    before = state.resumes;
-    if (handler.onData?.(Buffer.from(value.buffer, value.byteOffset, value.byteLength)) === false) await paused(before);
-  }
 }
