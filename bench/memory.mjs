@@ -2,11 +2,13 @@
 // Memory of a long run: peak RSS of `rehearse run` (results file and terminal reporter, as users run it) at
 // several suite sizes, and the slope in MB per 1,000 cases (least squares over the sizes). A run keeps each
 // case's full result only while it matters for a report (see src/run/retention.ts), so the slope should be
-// small: what remains per case is its slim result and verdict.
+// small: what remains per case is its slim result and verdict. The second line is the main thread's heap
+// after a full GC at onRunEnd (bench/heap-reporter.mjs): what the run retains, free of GC timing.
 //
 //   node bench/memory.mjs                  10,000 and 20,000 cases (what `npm run bench` prints)
 //   node bench/memory.mjs 1000 5000 …      the sizes given
 //   node bench/memory.mjs --json …         the figures as JSON
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureWorkspace } from './generate.mjs';
@@ -30,26 +32,42 @@ for (const n of sizes) {
   const subject = { args: [cli, 'run', '--out', join(work, 'out', `memory-${n}.json`), '--reporter', 'terminal'], cwd: ws.dir };
   // The larger of two runs: a lucky GC should not flatter the figure.
   const bytes = Math.max(peakRss(subject) ?? 0, peakRss(subject) ?? 0);
-  rows.push({ cases: n, peakRssMB: bytes / 1e6 });
+  rows.push({ cases: n, peakRssMB: bytes / 1e6, retainedHeapMB: retainedHeap(subject) / 1e6 });
 }
-const slope = slopePerThousand(rows);
+const slope = slopePerThousand(rows, 'peakRssMB');
+const retainedSlope = slopePerThousand(rows, 'retainedHeapMB');
 
-if (asJson) process.stdout.write(JSON.stringify({ rows, slopeMBPer1000: slope }, null, 2) + '\n');
+if (asJson) process.stdout.write(JSON.stringify({ rows, slopeMBPer1000: slope, retainedSlopeMBPer1000: retainedSlope }, null, 2) + '\n');
 else {
-  const figures = rows.map((r) => `${r.cases.toLocaleString('en')} cases ${r.peakRssMB.toFixed(0)} MB`).join(', ');
-  const slopeText = slope === undefined ? '' : `; slope ${slope.toFixed(1)} MB per 1,000 cases`;
-  process.stdout.write(`  peak RSS of rehearse run: ${figures}${slopeText}\n`);
+  const line = (label, key, per) => {
+    const figures = rows.map((r) => `${r.cases.toLocaleString('en')} cases ${r[key].toFixed(0)} MB`).join(', ');
+    const slopeText = per === undefined ? '' : `; slope ${per.toFixed(1)} MB per 1,000 cases`;
+    process.stdout.write(`  ${label}: ${figures}${slopeText}\n`);
+  };
+  line('peak RSS of rehearse run (both threads)', 'peakRssMB', slope);
+  line('main-thread heap retained at onRunEnd ', 'retainedHeapMB', retainedSlope);
 }
 
-/** Least-squares slope of peak RSS over case count, in MB per 1,000 cases (undefined for a single size). */
-function slopePerThousand(points) {
+/** The main thread's heap after a full GC when the run ends (bench/heap-reporter.mjs), in bytes. */
+function retainedHeap(subject) {
+  const child = spawnSync(process.execPath, ['--expose-gc', ...subject.args, '--reporter', join(benchDir, 'heap-reporter.mjs')], {
+    cwd: subject.cwd,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const match = /BENCH_RETAINED_HEAP=(\d+)/.exec(child.stderr.toString());
+  return match ? Number(match[1]) : NaN;
+}
+
+/** Least-squares slope of a figure (MB) over case count, in MB per 1,000 cases (undefined for a single size). */
+function slopePerThousand(points, key) {
   if (points.length < 2) return undefined;
   const mx = points.reduce((s, p) => s + p.cases, 0) / points.length;
-  const my = points.reduce((s, p) => s + p.peakRssMB, 0) / points.length;
+  const my = points.reduce((s, p) => s + p[key], 0) / points.length;
   let num = 0;
   let den = 0;
   for (const p of points) {
-    num += (p.cases - mx) * (p.peakRssMB - my);
+    num += (p.cases - mx) * (p[key] - my);
     den += (p.cases - mx) ** 2;
   }
   return den === 0 ? undefined : (num / den) * 1000;
