@@ -2,8 +2,13 @@
  * The global-dispatcher fallback against the real `undici` 7 package (the line Node 24 bundles): its
  * `fetch` reads `undici.globalDispatcher.1` through `getGlobalDispatcher()` and passes a v1 handler.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import OpenAI from 'openai';
 import { Agent, fetch as undiciFetch, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher as UndiciDispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +17,9 @@ import { runWithInterceptor } from '../replay/scope.js';
 import { GLOBAL_DISPATCHER, GLOBAL_DISPATCHER_V2, installGlobalDispatcher, RehearseDispatcher } from './global-dispatcher.js';
 import { refundTimeline } from './test-support/recorded.js';
 import { sessionWith } from './test-support/session.js';
+import { loadConfig } from '../config/load-config.js';
+import { runSuite } from '../run/run-suite.js';
+import { WORKER_URL } from '../../test/e2e/fixture-dir.js';
 
 const slots = globalThis as unknown as Record<symbol, unknown>;
 
@@ -220,5 +228,58 @@ describe("an agent that set undici 7's global dispatcher before the fallback wen
     const response = await runWithInterceptor(session, () => fetch('https://api.openai.com/v1/chat/completions', { method: 'POST', body: JSON.stringify(sayIt) }));
     expect(response.headers.get('x-rehearse-seam')).toBe('global-dispatcher');
     expect(session.timeline[0]).toMatchObject({ provider: 'openai (global dispatcher)' });
+  });
+});
+
+describe('in a real run: an agent that sets an undici 7 agent as global dispatcher when it is imported', () => {
+  it("is answered through its own fetch and undici's, with its agent kept behind ours", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rehearse-undici7-run-'));
+    try {
+      const resolve = (name: string): string => pathToFileURL(createRequire(import.meta.url).resolve(name)).href;
+      writeFileSync(join(dir, 'rehearse.config.json'), JSON.stringify({ agent: { module: './agent.mjs', export: 'agent' } }));
+      writeFileSync(
+        join(dir, 'agent.mjs'),
+        `import OpenAI from ${JSON.stringify(resolve('openai'))};
+import { Agent, fetch as undiciFetch, setGlobalDispatcher } from ${JSON.stringify(resolve('undici'))};
+const mine = new Agent({ keepAliveTimeout: 1000 });
+setGlobalDispatcher(mine); // at import, as an app configuring a proxy or keep-alive would
+const openai = new OpenAI({ apiKey: 'sk-test', maxRetries: 0 }); // no fetch option: the global fetch
+export async function agent() {
+  const first = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Where is order 42?' }] });
+  const res = await undiciFetch('https://api.openai.com/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'And order 43?' }] }) });
+  const second = await res.json();
+  const slot = globalThis[Symbol.for('undici.globalDispatcher.1')];
+  return { reply: first.choices[0].message.content + ' ' + second.choices[0].message.content, keptMine: slot.previous === mine, seam: res.headers.get('x-rehearse-seam') };
+}
+`,
+      );
+      const model = (content: string, text: string) => ({ type: 'model', provider: 'openai', model: 'gpt-4o-mini', request: { messages: [{ role: 'user', content }] }, response: { text, finishReason: 'stop' } });
+      const kase = {
+        format: 'rehearse.case',
+        version: 1,
+        id: 'orders',
+        title: 'Orders',
+        input: {},
+        timeline: [model('Where is order 42?', 'Order 42 has shipped.'), model('And order 43?', 'Order 43 is packed.')],
+        outcome: { status: 'failed' },
+        assertions: [
+          { type: 'equals', path: '/reply', value: 'Order 42 has shipped. Order 43 is packed.' },
+          { type: 'equals', path: '/keptMine', value: true },
+          { type: 'equals', path: '/seam', value: 'global-dispatcher' },
+        ],
+      };
+      mkdirSync(join(dir, 'suites/core'), { recursive: true });
+      writeFileSync(join(dir, 'suites/core/orders.case.json'), JSON.stringify(kase));
+      const loaded = await loadConfig(dir, undefined, () => {});
+      const outcome = await runSuite({ cwd: dir, config: loaded.config, agentModule: loaded.agentModule, out: join(dir, 'results.json'), workerUrl: WORKER_URL, reporter: {}, onWarning: () => {} });
+      const attempt = outcome.results.cases[0]!.attempts[0]!;
+      expect(attempt.divergence).toBeUndefined();
+      expect(attempt.error).toBeUndefined();
+      expect(attempt.assertions.filter((a) => !a.pass)).toEqual([]);
+      expect(outcome.results.cases[0]!.status).toBe('passed');
+      expect(attempt.timeline?.map((e) => (e.type === 'model' ? e.provider : e.type))).toEqual(['openai (global dispatcher)', 'openai (global dispatcher)']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -10,8 +10,10 @@
  *   undici 7's `setGlobalDispatcher` writes one agent to both slots; only `.1` is read.
  * - undici 8 (Node >= 22.19 as a package): `fetch` reads `undici.globalDispatcher.2` and passes a
  *   controller-API handler (`onRequestStart`/`onResponseStart`/…); `.1` holds a `Dispatcher1Wrapper`
- *   around the same agent for older code. Tested with a handler and controller written after undici 8's
- *   source (its own code does not load on Node 20).
+ *   around the same agent for older code. Tested with a client written after undici 8.13's fetch
+ *   (test-support/controller-api-fetch.ts): undici 8 does not load on Node 20 as is. Its own fetch was
+ *   checked once by hand on Node 20 with its missing Node 22 features shimmed (`Promise.withResolvers`,
+ *   `zlib.createZstdDecompress`, `worker_threads.markAsUncloneable`): JSON, SSE, abort, pass-through, live.
  * So this module wraps `.1`, and `.2` too when it holds its own dispatcher. Each wrapper hands everything to
  * the dispatcher it replaced, untouched, except a model API request made inside a replay, which is answered
  * through `rehearse.fetch` (recorded, cached or live, streams included) in the handler's own API.
