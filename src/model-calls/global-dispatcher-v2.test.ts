@@ -183,6 +183,35 @@ describe("a fetch that reads `.2` with controller-API handlers (undici 8's layou
     expect(response.calls).not.toContain('onResponseEnd');
   });
 
+  it('reports a handler that throws to its onResponseError, as undici does (start, then end)', async () => {
+    const dispatcher = slots[GLOBAL_DISPATCHER_V2] as RehearseDispatcher;
+    const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say it' }] });
+    const run = (throwIn: 'onResponseStart' | 'onResponseEnd') =>
+      new Promise<string[]>((resolve) => {
+        const calls: string[] = [];
+        const step = (name: string) => () => {
+          calls.push(name);
+          if (name === throwIn) throw new Error(`thrown in ${name}`);
+        };
+        runWithInterceptor(sayItSession(), () =>
+          dispatcher.dispatch(
+            { origin: 'https://api.openai.com', path: '/v1/chat/completions', method: 'POST', body, headers: {} },
+            {
+              onRequestStart: step('onRequestStart'),
+              onResponseStart: step('onResponseStart'),
+              onResponseData: step('onResponseData'),
+              onResponseEnd: step('onResponseEnd'),
+              onResponseError: (_c: unknown, error: Error) => resolve([...calls, `onResponseError: ${error.message}`]),
+            },
+          ),
+        );
+      });
+    expect(await run('onResponseStart')).toEqual(['onRequestStart', 'onResponseStart', 'onResponseError: thrown in onResponseStart']);
+    const ended = await run('onResponseEnd');
+    expect(ended.slice(0, 2)).toEqual(['onRequestStart', 'onResponseStart']);
+    expect(ended.slice(-2)).toEqual(['onResponseEnd', 'onResponseError: thrown in onResponseEnd']);
+  });
+
   it('names an unrecorded call: a 400 in the provider format and a divergence', async () => {
     const session = sessionWith([]);
     const response = await runWithInterceptor(session, () => controllerApiFetch(CHAT, { method: 'POST', body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }) }));

@@ -126,7 +126,12 @@ export class RehearseDispatcher implements Dispatcher {
       this.previous.dispatch({ ...options, body: text ?? null }, handler);
       return;
     }
-    sink.start((reason) => fail(reason ?? new Error('the request was aborted')));
+    try {
+      sink.start((reason) => fail(reason ?? new Error('the request was aborted')));
+    } catch (error) {
+      fail(error); // a handler that throws is failed, as undici does, never left as an unhandled rejection
+      return;
+    }
     if (state.done) return;
     const url = new URL(options.path, options.origin);
     const tagged = taggedInterceptor(interceptor) as unknown as ToolInterceptor;
@@ -146,9 +151,13 @@ export class RehearseDispatcher implements Dispatcher {
       fail(error);
       return;
     }
-    if (!state.done) {
-      state.done = true;
+    if (state.done) return;
+    state.done = true; // an abort after the end is too late to report
+    try {
       sink.end();
+    } catch (error) {
+      state.done = false; // undici reports a throwing end callback to the error callback
+      fail(error);
     }
   }
 }
