@@ -54603,7 +54603,10 @@ var VERDICT_ORDER = Object.freeze([
   "removed"
 ]);
 function compareRuns(head, base, options = {}) {
-  const settings = resolveSettings(options);
+  const settings = resolveSettings({
+    thresholds: { ...head.compare?.thresholds, ...options.thresholds },
+    significance: options.significance ?? head.compare?.significance
+  });
   const cases = [];
   if (base === void 0) {
     for (const result of head.cases) {
@@ -55591,6 +55594,7 @@ function mergeResults(inputs, options) {
   refuseDifferences(inputs, "MERGE_DIFFERENT_RUNS", (i) => i.results.runGroup, (groups) => `the results files come from different runs (runGroup ${groups}); merge only the shards of one run (set --run-group to the same value on every shard if they really belong together)`);
   refuseDifferences(inputs, "MERGE_DIFFERENT_RUNS", (i) => i.results.commit, (groups) => `the results files were run on different commits (${groups}); the shards of one run replay the same agent code: merge only the shards of one run`);
   refuseDifferences(inputs, "MERGE_DIFFERENT_RUNS", (i) => i.results.repeat, (groups) => `the results files were run with different --repeat (${groups}); the shards of one run share it: merge only the shards of one run`);
+  refuseDifferences(inputs, "MERGE_DIFFERENT_RUNS", (i) => compareSettingsLabel(i.results.compare), (groups) => `the results files were written with different thresholds or significance (${groups}); the shards of one run share one config: merge only the shards of one run`);
   if (inputs.every((i) => i.results.runGroup === void 0 && i.results.commit === void 0) && inputs.length > 1) {
     warnings.push('none of the results files records a run group or commit, so merge cannot check they come from one run; pass --run-group to "rehearse run"');
   }
@@ -55610,8 +55614,13 @@ function mergeResults(inputs, options) {
   };
   if (first.commit !== void 0) results.commit = first.commit;
   if (first.runGroup !== void 0) results.runGroup = first.runGroup;
+  if (first.compare !== void 0) results.compare = first.compare;
   if (ordered.missing > 0 || inputs.some((i) => i.results.partial)) results.partial = true;
   return { results, warnings };
+}
+function compareSettingsLabel(settings) {
+  const part = (value) => value === void 0 ? "default" : String(value);
+  return `pass ${part(settings?.thresholds?.pass)}, fail ${part(settings?.thresholds?.fail)}, significance ${part(settings?.significance)}`;
 }
 function refuseDifferences(inputs, code, valueOf, message) {
   const groups = /* @__PURE__ */ new Map();
