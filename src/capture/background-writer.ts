@@ -36,8 +36,16 @@ interface WorkerReply {
 }
 
 /**
- * Writes capture files off the main thread, one job at a time in order. While a batch is with the worker,
- * new jobs wait and go together in the next message, so a burst of runs costs a few messages, not one each.
+ * How long a job may wait for others before the batch goes to the worker. Waking a thread and answering it
+ * costs both threads tens of microseconds per message; at a run every millisecond or so, one message per
+ * few milliseconds carries several runs for the price of one. `flush()` sends at once.
+ */
+const BATCH_DELAY_MS = 4;
+
+/**
+ * Writes capture files off the main thread, one job at a time in order. Jobs go to the worker in batches:
+ * after `BATCH_DELAY_MS`, or at once while a flush is waiting; while a batch is with the worker, new jobs
+ * wait and go together in the next message.
  */
 export class BackgroundWriter {
   /** Makes temporary file names unique across processes and across copies of this module in one process. */
@@ -50,16 +58,25 @@ export class BackgroundWriter {
   private readonly waiting = new Map<number, Waiter>();
   private queue: NumberedJob[] = [];
   private inFlight = false;
+  private timer: NodeJS.Timeout | undefined;
+  /** Set by `flush()` until the writer is idle again: batches go without delay. */
+  private urgent = false;
+  private readonly flushes: { seq: number; resolve(): void }[] = [];
+  /** Writes done on the main thread (no worker), for `flush()`. */
+  private readonly mainThreadWrites = new Set<Promise<void>>();
   private seq = 0;
   private queuedChars = 0;
 
-  constructor(private readonly maxQueuedChars = DEFAULT_MAX_QUEUED_CHARS) {}
+  constructor(
+    private readonly maxQueuedChars = DEFAULT_MAX_QUEUED_CHARS,
+    private readonly batchDelayMs = BATCH_DELAY_MS,
+  ) {}
 
   /** Runs `job`; resolves when it is on disk (in the OS's file cache), rejects with the file system's error. */
   write(job: FileJob): Promise<void> {
     const numbered = job as NumberedJob;
     numbered.seq = ++this.seq;
-    if (this.mainThreadOnly || !this.start()) return runJobAsync(numbered, this.tag);
+    if (this.mainThreadOnly || !this.start()) return this.onMainThread(numbered);
     if (this.queuedChars + job.text.length > this.maxQueuedChars) {
       const mb = (this.queuedChars / 1024 / 1024).toFixed(1);
       return Promise.reject(
@@ -69,9 +86,37 @@ export class BackgroundWriter {
     this.queuedChars += job.text.length;
     return new Promise<void>((resolve, reject) => {
       this.waiting.set(numbered.seq, { job: numbered, resolve, reject });
-      if (this.inFlight) this.queue.push(numbered);
-      else this.post([numbered]);
+      this.queue.push(numbered);
+      // The timer is not unref()ed: like the worker while it has jobs, it keeps the process alive until they are written.
+      if (this.urgent) this.postQueued();
+      else if (!this.inFlight) this.timer ??= setTimeout(() => this.postQueued(), this.batchDelayMs);
     });
+  }
+
+  /** Sends what is queued now and resolves when every job written so far is done (failed ones included). */
+  flush(): Promise<void> {
+    if (this.mainThreadWrites.size > 0) return Promise.allSettled([...this.mainThreadWrites]).then(() => this.flush());
+    if (this.waiting.size === 0) return Promise.resolve();
+    this.urgent = true;
+    this.postQueued();
+    return new Promise((resolve) => this.flushes.push({ seq: this.seq, resolve }));
+  }
+
+  private onMainThread(job: NumberedJob): Promise<void> {
+    const write = runJobAsync(job, this.tag);
+    this.mainThreadWrites.add(write);
+    const forget = () => void this.mainThreadWrites.delete(write);
+    write.then(forget, forget);
+    return write;
+  }
+
+  private postQueued(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.inFlight || this.queue.length === 0 || !this.worker) return;
+    const jobs = this.queue;
+    this.queue = [];
+    this.post(jobs);
   }
 
   private start(): boolean {
@@ -108,13 +153,17 @@ export class BackgroundWriter {
       else waiter.resolve();
     }
     this.inFlight = false;
-    if (this.queue.length > 0) {
-      const next = this.queue;
-      this.queue = [];
-      this.post(next);
-    } else if (this.waiting.size === 0) {
+    this.settleFlushes(done);
+    // Jobs that queued up while this batch was written have waited long enough.
+    if (this.queue.length > 0) this.postQueued();
+    else if (this.waiting.size === 0) {
+      this.urgent = false;
       this.worker?.unref();
     }
+  }
+
+  private settleFlushes(done: number): void {
+    while (this.flushes.length > 0 && this.flushes[0]!.seq <= done) this.flushes.shift()!.resolve();
   }
 
   /** The worker failed or exited: what it finished is done, the rest is written on the main thread. */
@@ -125,12 +174,16 @@ export class BackgroundWriter {
     const done = Atomics.load(this.state, DONE);
     for (const [seq, waiter] of this.waiting) {
       if (seq <= done) waiter.resolve();
-      else runJobAsync(waiter.job, this.tag).then(waiter.resolve, (error: unknown) => waiter.reject(asError(error)));
+      else this.onMainThread(waiter.job).then(waiter.resolve, (error: unknown) => waiter.reject(asError(error)));
     }
     this.waiting.clear();
     this.queuedChars = 0;
     this.queue = [];
     this.inFlight = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const flushes = this.flushes.splice(0);
+    void Promise.allSettled([...this.mainThreadWrites]).then(() => flushes.forEach((f) => f.resolve()));
   }
 
   /**

@@ -218,16 +218,26 @@ parentPort.on('message', (jobs) => {
 /** Something that runs file jobs: the background writer, or the main thread itself. */
 export interface JobWriter {
   write(job: FileJob): Promise<void>;
+  /** Resolves when every job written so far is done (failed ones included: their `write` promise says so). */
+  flush(): Promise<void>;
 }
 
 let mainThreadSeq = 0;
 const mainThreadTag = `${process.pid}-main-${Math.random().toString(16).slice(2, 8)}`;
+const mainThreadPending = new Set<Promise<void>>();
 
 /** Runs jobs on the main thread with asynchronous file calls (`{ worker: false }`). */
 export const mainThreadWriter: JobWriter = {
   write(job) {
     const numbered = job as NumberedJob;
     numbered.seq = ++mainThreadSeq;
-    return runJobAsync(numbered, mainThreadTag);
+    const write = runJobAsync(numbered, mainThreadTag);
+    mainThreadPending.add(write);
+    const forget = () => void mainThreadPending.delete(write);
+    write.then(forget, forget);
+    return write;
+  },
+  async flush() {
+    await Promise.allSettled([...mainThreadPending]);
   },
 };

@@ -102,6 +102,11 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
   const agent = agentInfo(options.agent);
   const environment = options.environment ?? env('REHEARSE_ENV', 'VERCEL_ENV', 'NODE_ENV');
   const pending = new Set<Promise<unknown>>();
+  /** While a `flush()` waits, sinks that batch writes are told to send each run at once. */
+  let flushing = 0;
+  const flushSinks = (): void => {
+    for (const sink of sinks) sink.flush?.().catch(() => {}); // write errors reach onError through write()
+  };
   let warned = false;
   const report = (error: unknown, context: CaptureErrorContext): void => {
     const err = error instanceof Error ? error : new Error(String(error));
@@ -197,7 +202,9 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
     await Promise.all(
       sinks.map(async (sink) => {
         try {
-          await sink.write(written);
+          const write = sink.write(written);
+          if (flushing > 0) sink.flush?.().catch(() => {});
+          await write;
         } catch (error) {
           report(error, { stage: 'sink', runId: artifact.runId, sink: sink.name });
         }
@@ -236,7 +243,13 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
     },
     start,
     async flush() {
-      while (pending.size > 0) await Promise.all([...pending]);
+      flushing++;
+      try {
+        flushSinks();
+        while (pending.size > 0) await Promise.all([...pending]);
+      } finally {
+        flushing--;
+      }
     },
   };
 }

@@ -101,6 +101,19 @@ describe.each<[string, FileSinkOptions]>([
     expect(readdirSync(dir)).toEqual(['a-file']);
   });
 
+  it('sink.flush() resolves once every run written before it is on disk, without awaiting the writes', async () => {
+    const file = join(dir, 'runs.jsonl');
+    const lines = jsonlSink(file, options);
+    const files = directorySink(join(dir, 'runs'), options);
+    for (let i = 0; i < 30; i++) {
+      void lines.write(fakeRun(i));
+      void files.write(fakeRun(i));
+    }
+    await Promise.all([lines.flush!(), files.flush!()]);
+    expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(30);
+    expect(readdirSync(join(dir, 'runs'))).toHaveLength(30);
+  });
+
   it('capture(): every run finished before flush() resolves is on disk', async () => {
     const file = join(dir, 'runs.jsonl');
     const agent = capture(async (x: number) => x * 2, { sink: [directorySink(join(dir, 'runs'), options), jsonlSink(file, options)] });
@@ -113,6 +126,45 @@ describe.each<[string, FileSinkOptions]>([
 });
 
 describe('background writer', () => {
+  it('holds jobs back to batch them, and flush() sends them at once', async () => {
+    const writer = new BackgroundWriter(undefined, 60_000); // a batch would wait a minute without flush()
+    const file = join(dir, 'batched.jsonl');
+    const writes = [1, 2, 3].map((n) => writer.write({ kind: 'append', path: file, text: `line ${n}\n` }));
+    await writer.flush();
+    await Promise.all(writes);
+    expect(await readFile(file, 'utf8')).toBe('line 1\nline 2\nline 3\n');
+  });
+
+  it('capture().flush() asks a batching sink to send, for runs written before and during the flush', async () => {
+    const held: RunArtifact[] = [];
+    const written: RunArtifact[] = [];
+    let release: (() => void) | undefined;
+    const sink = {
+      name: 'batching',
+      write(run: RunArtifact) {
+        held.push(run);
+        return new Promise<void>((resolve) => {
+          const previous = release;
+          release = () => {
+            previous?.();
+            resolve();
+          };
+        });
+      },
+      async flush() {
+        written.push(...held.splice(0));
+        release?.();
+        release = undefined;
+      },
+    };
+    const agent = capture(async (x: number) => x, { sink });
+    await agent(1);
+    await new Promise((resolve) => setImmediate(resolve)); // run 1 reaches the sink before the flush
+    await agent(2); // run 2 is still being redacted when the flush starts
+    await agent.flush();
+    expect(written.map((r) => r.input)).toEqual([1, 2]);
+  });
+
   it('refuses runs beyond its queue cap, with a message that says what to check', async () => {
     const writer = new BackgroundWriter(25);
     const file = join(dir, 'capped.jsonl');
@@ -147,8 +199,10 @@ describe('file sinks at process exit (child process)', () => {
     if (${JSON.stringify(mode)} === 'exit-mid-batch') {
       // Let the worker start and finish some, then leave while it is in the middle of a batch.
       for (; i < 5; i++) await both(i);
-      // The first write goes to the worker alone; the rest queue behind it and go as one batch on its ack.
+      // The first write goes to the worker alone (flush sends at once); the rest queue behind it and go as
+      // one batch on its acknowledgement.
       const first = runs.write(run(i));
+      void runs.flush();
       lines.write(run(i++));
       for (; i < 200; i++) both(i);
       await first;

@@ -10,6 +10,11 @@ export interface RunSink {
   /** Shown in error reports: `directory .rehearse/runs`, `jsonl runs.jsonl`, … */
   readonly name: string;
   write(run: RunArtifact): void | Promise<void>;
+  /**
+   * Optional: send on whatever the sink holds back to batch writes, and resolve when every run written so far
+   * is done. The recorder calls it from `flush()`; sinks that write at once need none.
+   */
+  flush?(): Promise<void>;
 }
 
 /** A sink, or a plain function that receives each run (to ship runs to your own store). */
@@ -58,6 +63,7 @@ export function directorySink(dir: string = DEFAULT_RUNS_DIR, options?: FileSink
       // Compact: runs are machine-read (promote, replay); the case written from one is the file people read.
       return writer.write({ kind: 'file', dir, name: runFileName(run), text: `${JSON.stringify(run)}\n` });
     },
+    flush: () => writer.flush(),
   };
 }
 
@@ -66,8 +72,8 @@ export function directorySink(dir: string = DEFAULT_RUNS_DIR, options?: FileSink
  * (stdout, a socket, a log shipper).
  *
  * To a file: lines are written in the order runs reach the sink, by a worker thread (see
- * {@link FileSinkOptions.worker}); runs that arrive while a write is in progress go together in the next
- * write. Each write opens the file in append mode, writes whole lines and closes it, so lines never
+ * {@link FileSinkOptions.worker}); runs that arrive within a few milliseconds of each other, or while a
+ * write is in progress, go together in one write. Each write opens the file in append mode, writes whole lines and closes it, so lines never
  * interleave with another writer's (one `write(2)` with O_APPEND) and a rotated log is picked up. Durability
  * at exit and on a crash is as for {@link directorySink}; a crash never leaves half a line.
  *
@@ -83,6 +89,7 @@ export function jsonlSink(target: string | NodeJS.WritableStream, options?: File
       write(run) {
         return writer.write({ kind: 'append', path: target, text: `${JSON.stringify(run)}\n` });
       },
+      flush: () => writer.flush(),
     };
   }
   let streamError: Error | undefined;
