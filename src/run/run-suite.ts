@@ -54,6 +54,11 @@ export interface RunSuiteOptions {
 }
 
 export interface RunSuiteOutcome {
+  /**
+   * Every case, with its verdict in `comparison`; the same object `onRunEnd` gets. With `out`, plain passes and
+   * the cases of a verdict beyond the first 1,000 by key are slim copies (see `RunEndInfo`, `slimResult`):
+   * read the file at `out` for every case in full (e.g. to save a baseline or print the whole results).
+   */
   results: RunResults;
   comparison: Comparison;
   /** The signal that stopped the run early; `results.partial` is then set. */
