@@ -8,7 +8,7 @@ import { exitCodeFor } from '../compare/outcome.js';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { createReporterMultiplexer, type ReporterMultiplexer } from '../report/multiplexer.js';
 import { resolveReporters } from '../report/resolve.js';
-import { readResults, writeResults } from '../report/results-file.js';
+import { copyResultsFile, readResults } from '../report/results-file.js';
 import { registerTypeScriptLoader } from '../run/typescript-loader.js';
 import { runSuite } from '../run/run-suite.js';
 import { PrestartedWorker } from '../run/case-worker.js';
@@ -134,10 +134,11 @@ async function runWithWorker(args: CliArgs, assets: CliAssets, io: CliIo, presta
   });
   if (args.saveBaseline) {
     const path = args.saveBaseline === true ? fromConfig(config.baseline, DEFAULT_BASELINE) : resolve(cwd, args.saveBaseline);
-    writeResults(path, results);
+    // From the results file, which holds every case in full (`results` keeps plain passes slim: see RunEndInfo).
+    copyResultsFile(out, path);
     if (!args.json) io.stderr.write(`rehearse: baseline saved to ${path}\n`);
   }
-  if (args.json) io.stdout.write(JSON.stringify(results, null, 2) + '\n');
+  if (args.json) io.stdout.write(JSON.stringify(readResults(out), null, 2) + '\n');
   if (results.totals.cases === 0 && shard) {
     io.stderr.write(`rehearse: no cases in shard ${results.shard}: the split put every case found in other shards, or none matched --filter/--tag\n`);
   } else if (results.totals.cases === 0) {

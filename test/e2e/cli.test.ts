@@ -125,7 +125,11 @@ describe.concurrent('options', () => {
     expect(results.repeat).toBe(3);
     expect(results.cases).toHaveLength(3);
     for (const c of results.cases) expect(c.attempts).toHaveLength(3);
-    expect(results.cases.find((c) => c.id === 'processing-passing')?.passes).toBe(3);
+    const passing = results.cases.find((c) => c.id === 'processing-passing');
+    expect(passing?.passes).toBe(3);
+    // In full, as in the results file: the run keeps plain passes slim in memory, --json must not show that.
+    expect(passing?.attempts[0]?.timeline.length).toBeGreaterThan(0);
+    expect(passing?.attempts[0]?.output).toBeDefined();
     expect(resultsSchemaErrors(results)).toBeNull();
     expect(readJson(join(fixture.dir, 'out/repeat.json')).runId).toBe(results.runId);
   });
@@ -145,6 +149,9 @@ describe('baselines', () => {
     const baselinePath = join(fixture.dir, '.rehearse/baseline.json');
     expect(saved.stderr).toBe(`rehearse: baseline saved to ${baselinePath}\n`);
     expect(resultsSchemaErrors(readJson(baselinePath))).toBeNull();
+    // The baseline is the run's results file, every case in full (passing ones with their timeline).
+    expect(readFileSync(baselinePath, 'utf8')).toBe(readFileSync(join(fixture.dir, 'out/base-run.json'), 'utf8'));
+    expect(readJson(baselinePath).cases.find((c) => c.id === 'processing-passing')?.attempts[0]?.timeline.length).toBeGreaterThan(0);
 
     const compared = await rehearse(['run', '--baseline', '--out', 'out/head-run.json']);
     expect(compared.code).toBe(0);
