@@ -135,6 +135,21 @@ describe('background writer', () => {
     expect(await readFile(file, 'utf8')).toBe('line 1\nline 2\nline 3\n');
   });
 
+  it('writes on the main thread what a worker that died had not written', async () => {
+    const writer = new BackgroundWriter(undefined, 60_000);
+    const file = join(dir, 'fallback.jsonl');
+    const first = writer.write({ kind: 'append', path: file, text: 'by the worker\n' });
+    await writer.flush();
+    await first;
+    const held = [1, 2].map((n) => writer.write({ kind: 'append', path: file, text: `after it died ${n}\n` }));
+    const worker = (writer as unknown as { worker: { terminate(): Promise<number> } }).worker;
+    await worker.terminate();
+    await Promise.all(held);
+    await writer.write({ kind: 'append', path: file, text: 'later\n' });
+    await writer.flush();
+    expect(await readFile(file, 'utf8')).toBe('by the worker\nafter it died 1\nafter it died 2\nlater\n');
+  });
+
   it('capture().flush() asks a batching sink to send, for runs written before and during the flush', async () => {
     const held: RunArtifact[] = [];
     const written: RunArtifact[] = [];
