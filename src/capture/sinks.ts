@@ -72,7 +72,7 @@ export function directorySink(dir: string = DEFAULT_RUNS_DIR, options?: FileSink
  * (stdout, a socket, a log shipper).
  *
  * To a file: lines are written in the order runs reach the sink, by a worker thread (see
- * {@link FileSinkOptions.worker}); runs that arrive within a few milliseconds of each other, or while a
+ * {@link FileSinkOptions.worker}); runs that arrive within 10 ms of each other, or while a
  * write is in progress, go together in one write. Each write opens the file in append mode, writes whole lines and closes it, so lines never
  * interleave with another writer's (one `write(2)` with O_APPEND) and a rotated log is picked up. Durability
  * at exit and on a crash is as for {@link directorySink}; a crash never leaves half a line.
