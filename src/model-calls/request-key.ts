@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ModelCallEvent } from '../model/case.js';
 import { canonicalJson } from '../case/canonical-json.js';
 
@@ -56,7 +55,7 @@ export function requestIdentity(model: string | undefined, request: ModelCallEve
  */
 export function cacheKey(call: { api: string; model?: string | undefined; request: ModelCallEvent['request']; identity?: unknown }): string {
   const identity = call.identity !== undefined ? canonicalJson({ model: call.model, body: withoutIgnored(call.identity) }) : requestIdentity(call.model, call.request);
-  return createHash('sha256').update(call.api).update('\n').update(identity).digest('hex');
+  return sha256().update(call.api).update('\n').update(identity).digest('hex');
 }
 
 /** A raw request body without the parameters that do not change the answer (top level only). */
@@ -65,4 +64,13 @@ export function withoutIgnored(body: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) if (!IGNORED_PARAMS.has(key)) out[key] = value;
   return out;
+}
+
+/**
+ * `node:crypto`, loaded on first use: only cached model calls need a hash, and importing it costs ~7 ms of the
+ * case worker's start-up on every run (Node's `getBuiltinModule` loads it synchronously when asked).
+ */
+function sha256(): import('node:crypto').Hash {
+  const crypto = process.getBuiltinModule('node:crypto') as typeof import('node:crypto');
+  return crypto.createHash('sha256');
 }
