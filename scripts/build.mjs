@@ -28,10 +28,18 @@ function generateCaseValidator() {
     if (!deps.has(id)) deps.set(id, `__dep${deps.size}`);
     return deps.get(id);
   });
-  // The code reads `dep.default`. Node's default import of these CommonJS files is `module.exports`, but
-  // loaders that honour `__esModule` (vitest, bundlers) hand over `exports.default` itself: accept both.
+  // The code reads `dep.default`. A helper that is one self-contained function (ucs2length, the only one this
+  // schema needs today) is copied in: importing a CommonJS file would start Node's CommonJS loader and its
+  // module lexer in the case worker, ~5-10 ms of every run's start-up. Any other helper is imported; Node's
+  // default import of these CommonJS files is `module.exports`, but loaders that honour `__esModule` (vitest,
+  // bundlers) hand over `exports.default` itself: accept both.
   const imports = [...deps]
-    .map(([id, name]) => `import ${name}$m from ${JSON.stringify(id + '.js')};\nconst ${name} = typeof ${name}$m === 'function' ? { default: ${name}$m } : ${name}$m;`)
+    .map(([id, name]) => {
+      const helper = require(id).default;
+      const source = typeof helper === 'function' ? helper.toString() : '';
+      if (/^function \w+\(/.test(source) && !/\brequire\b|\bthis\b/.test(source)) return `const ${name} = { default: ${source} };`;
+      return `import ${name}$m from ${JSON.stringify(id + '.js')};\nconst ${name} = typeof ${name}$m === 'function' ? { default: ${name}$m } : ${name}$m;`;
+    })
     .join('\n');
   const out = join(root, 'src/case/generated/validate-case.js');
   mkdirSync(dirname(out), { recursive: true });
