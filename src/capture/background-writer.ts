@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { asError, runJobAsync, runJobsSync, WRITER_WORKER_SOURCE, type FileJob, type NumberedJob } from './file-jobs.js';
 
@@ -50,7 +49,8 @@ const BATCH_DELAY_MS = 10;
  */
 export class BackgroundWriter {
   /** Makes temporary file names unique across processes and across copies of this module in one process. */
-  readonly tag = `${process.pid}-${randomBytes(3).toString('hex')}`;
+  // `node:crypto` on first use: an agent that imports rehearse should not pay for it at start-up (see recorder.ts).
+  readonly tag = `${process.pid}-${(process.getBuiltinModule('node:crypto') as typeof import('node:crypto')).randomBytes(3).toString('hex')}`;
   private worker: Worker | undefined;
   /** Set when no worker could start or it died: jobs then run on the main thread. */
   private mainThreadOnly = false;
