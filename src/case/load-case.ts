@@ -7,6 +7,7 @@ import validateGenerated from './generated/validate-case.js';
 import { caseError } from './case-error.js';
 import { issuesFromAjv, type SchemaIssue } from './schema-issues.js';
 import { toPointer } from './json-pointer.js';
+import { readCaseText } from './read-case-text.js';
 
 /** A case file that loaded and validated. */
 export interface LoadedCase {
@@ -30,12 +31,17 @@ export type CaseLoadResult = LoadedCase | FailedCase;
  * naming `displayPath` and the JSON pointer of every problem, so the run can go on with the other cases.
  */
 export async function loadCaseFile(path: string, displayPath: string): Promise<CaseLoadResult> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    return fail(path, caseError('CASE_UNREADABLE', displayPath, `cannot read file: ${(error as Error).message}`));
-  }
+  const read = readCaseText(path);
+  return typeof read === 'string' ? loadCaseText(read, path, displayPath) : unreadableCase(path, displayPath, read.readError);
+}
+
+/** The failure for a case file that could not be read. */
+export function unreadableCase(path: string, displayPath: string, readError: string): FailedCase {
+  return fail(path, caseError('CASE_UNREADABLE', displayPath, `cannot read file: ${readError}`));
+}
+
+/** Parses and validates a case file's text, already read (see `loadCaseFile`); side files are read from `path`'s folder. */
+export async function loadCaseText(text: string, path: string, displayPath: string): Promise<CaseLoadResult> {
   let data: unknown;
   if (path.endsWith('.yaml') || path.endsWith('.yml')) {
     try {

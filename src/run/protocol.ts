@@ -42,8 +42,19 @@ export interface WorkerJob {
   watch: SharedArrayBuffer;
 }
 
-/** What the main thread sends a case worker: its job, once, as the first message (see case-worker.ts). */
-export type MainMessage = { type: 'job'; job: WorkerJob };
+/** A case file's text, read by the main thread for the worker, or why it could not be read. */
+export interface CaseText {
+  /** Index into the job's `files`. */
+  index: number;
+  text?: string;
+  readError?: string;
+}
+
+/**
+ * What the main thread sends a case worker: its job, once, as the first message (see case-worker.ts); then
+ * the texts of its case files, in the order of the job's `indices`, read ahead (see case-text-feeder.ts).
+ */
+export type MainMessage = { type: 'job'; job: WorkerJob } | { type: 'case-texts'; items: CaseText[] };
 
 export type WorkerMessage =
   /** After reading the cases: which of `indices` were selected (the others are left out of the run). */
@@ -54,6 +65,8 @@ export type WorkerMessage =
    * stringifying them again.
    */
   | { type: 'results'; indices: number[]; texts: string[] }
+  /** The worker has used this many more case texts: the main thread may read that many further ahead. */
+  | { type: 'case-texts-taken'; count: number }
   /** The agent could not be loaded: every case is errored with this. */
   | { type: 'agent-failed'; error: ErrorInfo }
   /** Something threw outside any case (the agent's background work); the run goes on. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CaseResult, RunResults } from '../model/result.js';
@@ -137,6 +137,22 @@ describe('selection, repeats and loading failures', () => {
     expect(filtered.results.cases.map((c) => c.file)).toEqual(['suites/core/answer-1-again.case.json', 'suites/core/answer-1.case.json', 'suites/core/answer-2.case.json']);
     const byTitle = await run({ patterns: ['suites/core'], selection: { filter: 'BEHAVIOR THROW' }, out: false });
     expect(byTitle.results.cases.map((c) => c.id)).toEqual(['throw']);
+  });
+
+  test('a case file that cannot be read is CASE_UNREADABLE, naming it; the others run, filtered or not', async () => {
+    // A dangling link: discovery lists it, reading it fails (the main thread reads case files for the worker).
+    mkdirSync(join(fixture.dir, 'suites/unreadable'), { recursive: true });
+    symlinkSync(join(fixture.dir, 'nowhere.json'), join(fixture.dir, 'suites/unreadable/gone.case.json'));
+    writeFileSync(join(fixture.dir, 'suites/unreadable/fine.case.json'), readFileSync(join(fixture.dir, 'suites/core/answer-2.case.json')));
+    for (const selection of [{}, { filter: 'unreadable' }]) {
+      const { results } = await run({ patterns: ['suites/unreadable'], selection, out: false });
+      expect(results.cases.map((c) => [c.file, c.status])).toEqual([
+        ['suites/unreadable/fine.case.json', 'passed'],
+        ['suites/unreadable/gone.case.json', 'errored'],
+      ]);
+      expect(results.cases[1]?.error).toMatchObject({ code: 'CASE_UNREADABLE', file: 'suites/unreadable/gone.case.json', message: expect.stringContaining('ENOENT') });
+    }
+    rmSync(join(fixture.dir, 'suites/unreadable'), { recursive: true, force: true });
   });
 
   test('an agent module that fails to load: every case errored with AGENT_LOAD_FAILED', async () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Case } from '../model/case.js';
 import type { CaseResult, ErrorInfo } from '../model/result.js';
-import type { WorkerJob, WorkerMessage } from './protocol.js';
+import type { MainMessage, WorkerJob, WorkerMessage } from './protocol.js';
+import { CaseTextFeeder } from './case-text-feeder.js';
 import { identify } from './case-identity.js';
 import { erroredCaseResult } from './case-result.js';
 import { sendJob, startCaseWorker, type PrestartedWorker } from './case-worker.js';
@@ -137,6 +138,8 @@ function runWorker(options: SuperviseOptions, task: Task, on: WorkerEvents): Pro
   const job: WorkerJob = { ...options.job, indices: task.indices, concurrency: task.concurrency, watch };
   const worker = options.prestarted?.take() ?? startCaseWorker(options.workerUrl);
   sendJob(worker, job);
+  const feeder = new CaseTextFeeder(options.job.files, task.indices, (items) => worker.postMessage({ type: 'case-texts', items } satisfies MainMessage));
+  feeder.start();
   return new Promise<WorkerEnd>((resolve) => {
     let settled = false;
     let lastBeat = Atomics.load(view, 0);
@@ -186,6 +189,9 @@ function runWorker(options: SuperviseOptions, task: Task, on: WorkerEvents): Pro
       switch (message.type) {
         case 'selected':
           on.selected(message.indices);
+          break;
+        case 'case-texts-taken':
+          feeder.taken(message.count);
           break;
         case 'results':
           for (let i = 0; i < message.indices.length; i++) on.result(message.indices[i]!, message.texts[i]!);

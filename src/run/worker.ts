@@ -8,7 +8,8 @@ import { parentPort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import type { AgentFn } from '../model/agent.js';
 import type { CaseResult, ErrorInfo } from '../model/result.js';
-import { loadCaseFile, type LoadedCase } from '../case/load-case.js';
+import { loadCaseText, unreadableCase, type CaseLoadResult, type LoadedCase } from '../case/load-case.js';
+import { CaseTextInbox } from './case-text-inbox.js';
 import { installNetworkGuard } from '../replay/network-guard.js';
 import { currentInterceptor } from '../replay/scope.js';
 import { createSelector, identify } from './case-identity.js';
@@ -22,8 +23,13 @@ import type { MainMessage, WorkerJob, WorkerMessage } from './protocol.js';
 const port = parentPort!;
 // The job comes as the first message, not as workerData: the CLI starts this thread before it has read its
 // config and found the cases, so the thread's boot overlaps that work (see case-worker.ts).
-const [first] = (await once(port, 'message')) as [MainMessage];
+const [first] = (await once(port, 'message')) as [Extract<MainMessage, { type: 'job' }>];
 const job: WorkerJob = first.job;
+// Then the case files' texts, read ahead by the main thread (see case-text-inbox.ts).
+const texts = new CaseTextInbox((count) => send({ type: 'case-texts-taken', count }));
+port.on('message', (message: MainMessage) => {
+  if (message.type === 'case-texts') texts.receive(message.items);
+});
 const watch = new Int32Array(job.watch);
 const send = (message: WorkerMessage): void => port.postMessage(message);
 
@@ -46,6 +52,8 @@ if (typeof agent !== 'function') {
   await runAll(agent, selected);
 }
 send({ type: 'done' });
+// Nothing more will come: the listener for texts must not keep this thread alive.
+port.unref();
 
 interface PendingCase {
   index: number;
@@ -80,7 +88,7 @@ async function loadSelectedCases(): Promise<PendingCase[]> {
   const out: PendingCase[] = [];
   for (const index of job.indices) {
     const ref = job.files[index]!;
-    const loaded = await loadCaseFile(ref.path, ref.display);
+    const loaded = await loadCase(index);
     if (loaded.ok) {
       if (select(identify(ref, loaded.data).key, loaded.data)) out.push({ index, loaded });
     } else if (!filtering || (job.selection.filter && ref.display.toLowerCase().includes(job.selection.filter.toLowerCase()))) {
@@ -89,6 +97,14 @@ async function loadSelectedCases(): Promise<PendingCase[]> {
     }
   }
   return out;
+}
+
+/** Parses and validates a case from the text the main thread read for it. */
+async function loadCase(index: number): Promise<CaseLoadResult> {
+  const ref = job.files[index]!;
+  const taken = texts.take(index);
+  const item = taken instanceof Promise ? await taken : taken;
+  return item.text !== undefined ? loadCaseText(item.text, ref.path, ref.display) : unreadableCase(ref.path, ref.display, item.readError ?? 'no text was sent for it');
 }
 
 async function runAll(agent: AgentFn, cases: PendingCase[]): Promise<void> {
@@ -118,7 +134,7 @@ async function runAll(agent: AgentFn, cases: PendingCase[]): Promise<void> {
       const ref = job.files[pending.index]!;
       Atomics.store(watch, slot, pending.index + 1);
       if (!pending.loaded && !pending.error) {
-        const loaded = await loadCaseFile(ref.path, ref.display);
+        const loaded = await loadCase(pending.index);
         if (loaded.ok) pending.loaded = loaded;
         else pending.error = loaded.error;
       }

@@ -1,0 +1,66 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CaseTextFeeder } from './case-text-feeder.js';
+import { CaseTextInbox } from './case-text-inbox.js';
+import type { CaseFileRef, CaseText } from './protocol.js';
+
+/* The read-ahead between the main thread (feeder) and the worker (inbox), on real files in a temp folder. */
+
+let dir: string;
+let files: CaseFileRef[];
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rehearse-feeder-'));
+  mkdirSync(join(dir, 's'));
+  files = Array.from({ length: 40 }, (_, i) => {
+    const path = join(dir, 's', `c${i}.case.json`);
+    if (i !== 7) writeFileSync(path, `{"n":${i},"text":"é ${'x'.repeat(i)}"}`); // case 7 is missing on disk
+    return { path, display: `s/c${i}.case.json`, suite: 's' };
+  });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('CaseTextFeeder', () => {
+  test('sends the texts in the order asked, never more than the window ahead of what was taken', () => {
+    const order = [5, 3, 9, 0, 7, ...Array.from({ length: 30 }, (_, i) => i + 10)];
+    const batches: CaseText[][] = [];
+    const feeder = new CaseTextFeeder(files, order, (items) => batches.push(items), { window: 8, batch: 3 });
+    feeder.start();
+    const sent = (): CaseText[] => batches.flat();
+    expect(sent().map((t) => t.index)).toEqual(order.slice(0, 8));
+    expect(batches.map((b) => b.length)).toEqual([3, 3, 2]);
+    expect(sent()[0]).toEqual({ index: 5, text: `{"n":5,"text":"é xxxxx"}` });
+    // A file that cannot be read travels as the reason, for the worker to report as the case's error.
+    expect(sent()[4]).toMatchObject({ index: 7, readError: expect.stringContaining('ENOENT') });
+    expect(sent()[4]).not.toHaveProperty('text');
+
+    feeder.taken(5);
+    expect(sent().map((t) => t.index)).toEqual(order.slice(0, 13));
+    feeder.taken(100); // more than is out: it never goes negative, it tops up to the window
+    expect(sent().map((t) => t.index)).toEqual(order.slice(0, 21));
+    while (feeder.remaining > 0) feeder.taken(8);
+    expect(sent().map((t) => t.index)).toEqual(order);
+  });
+});
+
+describe('CaseTextInbox', () => {
+  test('hands each text over once, waits for one not arrived yet, and acknowledges every N taken', async () => {
+    const acks: number[] = [];
+    const inbox = new CaseTextInbox((count) => acks.push(count), 2);
+    inbox.receive([{ index: 1, text: 'one' }, { index: 2, readError: 'EACCES' }]);
+    expect(inbox.take(1)).toEqual({ index: 1, text: 'one' });
+    expect(acks).toEqual([]);
+    const waiting = inbox.take(3);
+    expect(waiting).toBeInstanceOf(Promise);
+    expect(inbox.take(2)).toEqual({ index: 2, readError: 'EACCES' });
+    expect(acks).toEqual([2]);
+    inbox.receive([{ index: 3, text: 'three' }]);
+    await expect(waiting).resolves.toEqual({ index: 3, text: 'three' });
+    // A text is forgotten once taken: asking again waits for a new one.
+    expect(inbox.take(1)).toBeInstanceOf(Promise);
+    inbox.receive([{ index: 4, text: 'four' }]);
+    expect(inbox.take(4)).toEqual({ index: 4, text: 'four' });
+    expect(acks).toEqual([2, 2]);
+  });
+});
