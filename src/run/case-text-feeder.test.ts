@@ -44,8 +44,27 @@ describe('CaseTextFeeder', () => {
   });
 });
 
+describe('feeder and inbox together', () => {
+  test('never stall, whatever the window and the acknowledgement interval', async () => {
+    for (const [window, ackEvery] of [[1, 64], [3, 2], [8, 8], [48, 64], [256, 64]] as const) {
+      const order = files.map((_, i) => i);
+      let feeder!: CaseTextFeeder;
+      // Messages cross threads asynchronously: deliver them on later turns, as postMessage does.
+      const inbox = new CaseTextInbox((count) => void setImmediate(() => feeder.taken(count)), ackEvery);
+      feeder = new CaseTextFeeder(files, order, (items) => void setImmediate(() => inbox.receive(items)), { window, batch: 2 });
+      feeder.start();
+      const taken: number[] = [];
+      for (const index of order) {
+        const item = inbox.take(index);
+        taken.push((item instanceof Promise ? await item : item).index);
+      }
+      expect(taken).toEqual(order);
+    }
+  });
+});
+
 describe('CaseTextInbox', () => {
-  test('hands each text over once, waits for one not arrived yet, and acknowledges every N taken', async () => {
+  test('hands each text over once, waits for one not arrived yet, and acknowledges every N taken or before it waits', async () => {
     const acks: number[] = [];
     const inbox = new CaseTextInbox((count) => acks.push(count), 2);
     inbox.receive([{ index: 1, text: 'one' }, { index: 2, readError: 'EACCES' }]);
@@ -53,14 +72,16 @@ describe('CaseTextInbox', () => {
     expect(acks).toEqual([]);
     const waiting = inbox.take(3);
     expect(waiting).toBeInstanceOf(Promise);
+    expect(acks).toEqual([1]); // about to wait: the one taken so far is acknowledged at once
     expect(inbox.take(2)).toEqual({ index: 2, readError: 'EACCES' });
-    expect(acks).toEqual([2]);
+    expect(acks).toEqual([1]);
     inbox.receive([{ index: 3, text: 'three' }]);
     await expect(waiting).resolves.toEqual({ index: 3, text: 'three' });
+    expect(acks).toEqual([1, 2]); // 2 and 3: every second one
     // A text is forgotten once taken: asking again waits for a new one.
     expect(inbox.take(1)).toBeInstanceOf(Promise);
     inbox.receive([{ index: 4, text: 'four' }]);
     expect(inbox.take(4)).toEqual({ index: 4, text: 'four' });
-    expect(acks).toEqual([2, 2]);
+    expect(acks).toEqual([1, 2]);
   });
 });

@@ -38,6 +38,9 @@ export class CaseTextInbox {
       this.#taken();
       return item;
     }
+    // About to wait: say what was used so far, whatever the count, so the main thread can never be waiting
+    // for an acknowledgement while this side waits for a text (a window smaller than `ackEvery`).
+    this.#acknowledge();
     return new Promise<CaseText>((resolve) => {
       this.#waiting.set(index, (arrived) => {
         this.#taken();
@@ -47,7 +50,11 @@ export class CaseTextInbox {
   }
 
   #taken(): void {
-    if (++this.#unacknowledged < this.#ackEvery) return;
+    if (++this.#unacknowledged >= this.#ackEvery) this.#acknowledge();
+  }
+
+  #acknowledge(): void {
+    if (this.#unacknowledged === 0) return;
     this.#ack(this.#unacknowledged);
     this.#unacknowledged = 0;
   }
