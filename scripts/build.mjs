@@ -2,7 +2,7 @@
 // Builds what `rehearse` runs from: the case validator generated from schema/case.schema.json (so no
 // schema is compiled at start-up), and esbuild bundles of the CLI, its worker, the TypeScript loader
 // hooks and the library entry. `--quiet` prints nothing on success.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -48,6 +48,8 @@ function generateCaseValidator() {
 
 async function bundle() {
   const esbuild = await import('esbuild');
+  // Chunk names carry content hashes: without this, every rebuild would leave the previous chunks behind.
+  rmSync(join(root, 'dist/chunks'), { recursive: true, force: true });
   const common = {
     absWorkingDir: root,
     outdir: 'dist',
