@@ -17,6 +17,7 @@ import { runWithInterceptor } from '../replay/scope.js';
 import { GLOBAL_DISPATCHER, GLOBAL_DISPATCHER_V2, installGlobalDispatcher, RehearseDispatcher } from './global-dispatcher.js';
 import { refundTimeline } from './test-support/recorded.js';
 import { sessionWith } from './test-support/session.js';
+import { deltas, SAID, sayItSession } from './test-support/say-it.js';
 import { loadConfig } from '../config/load-config.js';
 import { runSuite } from '../run/run-suite.js';
 import { WORKER_URL } from '../../test/e2e/fixture-dir.js';
@@ -58,22 +59,8 @@ class CountingAgent extends Agent {
 }
 
 const sayIt = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say it' }] };
-const SAID = 'Order 42 has shipped, so it cannot be refunded yet.';
 
-/** A one-call recording whose answer is the refund reply, for the request `sayIt`. */
-function sayItSession() {
-  const timeline = refundTimeline();
-  return sessionWith([{ ...timeline[2]!, request: { messages: [{ role: 'user', content: 'Say it' }] } } as (typeof timeline)[number]]);
-}
 
-/** The text deltas of an OpenAI chat SSE body. */
-function deltas(sse: string): string[] {
-  return sse
-    .split('\n\n')
-    .filter((block) => block.startsWith('data: {'))
-    .map((block) => (JSON.parse(block.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? '')
-    .filter(Boolean);
-}
 
 let removeGuard: () => void;
 let echo: Awaited<ReturnType<typeof startEcho>>;

@@ -15,6 +15,7 @@ import { controllerApiFetch, readAll } from './test-support/controller-api-fetch
 import { startFakeProvider, type FakeProvider } from './test-support/fake-provider.js';
 import { refundTimeline } from './test-support/recorded.js';
 import { sessionWith } from './test-support/session.js';
+import { deltas, SAID, sayItSession } from './test-support/say-it.js';
 
 const slots = globalThis as unknown as Record<symbol, unknown>;
 
@@ -45,21 +46,9 @@ async function startEcho(): Promise<{ url: string; seen: { method: string; path:
   return { url: `http://127.0.0.1:${port}`, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-const SAID = 'Order 42 has shipped, so it cannot be refunded yet.';
 const CHAT = 'https://api.openai.com/v1/chat/completions';
 
-function sayItSession() {
-  const timeline = refundTimeline();
-  return sessionWith([{ ...timeline[2]!, request: { messages: [{ role: 'user', content: 'Say it' }] } } as (typeof timeline)[number]]);
-}
 
-function deltas(sse: string): string[] {
-  return sse
-    .split('\n\n')
-    .filter((block) => block.startsWith('data: {'))
-    .map((block) => (JSON.parse(block.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? '')
-    .filter(Boolean);
-}
 
 describe('installing into the slots', () => {
   it('wraps `.2` as well when it holds a different dispatcher than `.1`, and removal restores both', () => {
