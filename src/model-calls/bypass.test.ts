@@ -22,6 +22,18 @@ describe('a client that bypasses rehearse.fetch', () => {
     expect(session.divergence!.message).toContain('pass `fetch: rehearse.fetch` to the client (new OpenAI({ fetch: rehearse.fetch })');
   });
 
+  it('names a request rehearse.fetch does not answer (embeddings) and says to make it a recordable tool', async () => {
+    const { rehearseFetch } = await import('./fetch.js');
+    const session = sessionWith(refundTimeline());
+    const openai = new OpenAI({ apiKey: 'sk-test', fetch: rehearseFetch, maxRetries: 0 });
+    const error = await runWithInterceptor(session, () => openai.embeddings.create({ model: 'text-embedding-3-small', input: 'refund policy' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.APIConnectionError);
+    expect(session.divergence).toMatchObject({ kind: 'blocked-network', target: 'api.openai.com:443' });
+    expect(session.divergence!.message).toContain('step 0: POST /v1/embeddings to api.openai.com:443 went through rehearse.fetch, but it is not a model call rehearse records or replays');
+    expect(session.divergence!.message).toContain('wrap the code that makes it in a recordable tool');
+    expect(session.divergence!.message).not.toContain('bypassed rehearse');
+  });
+
   it('says to allow the host when a live call through the seam is blocked (a live case in a recorded run)', async () => {
     const { rehearseFetch } = await import('./fetch.js');
     const session = sessionWith([], { mode: 'live' });

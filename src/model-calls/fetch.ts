@@ -35,7 +35,7 @@ export async function rehearseFetch(input: string | URL | Request, init?: Reques
   const interceptor = currentInterceptor() as Partial<ModelCallInterceptor> | undefined;
   if (typeof interceptor?.callModel !== 'function') return interceptor ? captureFetch(input, init) : globalThis.fetch(input, init);
   const recognized = await readModelRequest(input, init);
-  if (!recognized) return globalThis.fetch(input, init);
+  if (!recognized) return passThrough(interceptor, input, init);
   const { adapter, text, body } = recognized;
   const { model, ...request } = mapChatRequest(body);
   const stream = (body as { stream?: unknown } | undefined)?.stream === true;
@@ -98,6 +98,25 @@ async function captureFetch(input: string | URL | Request, init: RequestInit | u
     () => settle((e) => (e.response = { finishReason: 'error' })),
   );
   return new Response(forAgent, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/**
+ * A request `rehearse.fetch` does not answer (embeddings, files, anything but a mapped model API) goes to the
+ * network as it is; the replay session is told, so that if the network guard blocks it, the divergence
+ * says what it was and how to make it replayable.
+ */
+function passThrough(interceptor: object, input: string | URL | Request, init: RequestInit | undefined): Promise<Response> {
+  const session = interceptor as { passThrough?: (request: string, send: () => Promise<Response>) => Promise<Response> };
+  if (typeof session.passThrough !== 'function') return globalThis.fetch(input, init);
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    path = url;
+  }
+  return session.passThrough(`${method} ${path}`, () => globalThis.fetch(input, init));
 }
 
 /**

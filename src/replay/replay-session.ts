@@ -45,6 +45,8 @@ export class ReplaySession implements ToolInterceptor {
   readonly #models: ModelCallResponder | undefined;
   /** Live model calls in flight: a connection blocked meanwhile is theirs, not a client bypassing the seam. */
   #liveModelCalls = 0;
+  /** Requests a seam saw but does not answer (an embeddings call, say), in flight: `POST /v1/embeddings`. */
+  readonly #passingThrough: string[] = [];
 
   constructor(recorded: readonly TimelineEvent[], options: ReplaySessionOptions = {}) {
     this.#matcher = new ToolMatcher(recorded, options);
@@ -105,10 +107,30 @@ export class ReplaySession implements ToolInterceptor {
     throw new ReplayDivergenceError(divergence.message);
   }
 
+  /**
+   * Called by `rehearse.fetch` for a request it does not answer (not a model API rehearse records): it goes to
+   * the network as it is, and a connection blocked meanwhile is explained as what it is, not as a client
+   * that bypassed the seam.
+   */
+  async passThrough<T>(request: string, send: () => Promise<T>): Promise<T> {
+    this.#passingThrough.push(request);
+    try {
+      return await send();
+    } finally {
+      this.#passingThrough.splice(this.#passingThrough.lastIndexOf(request), 1);
+    }
+  }
+
   /** Called by the network guard when the agent tries to reach a host that is not allowed. */
   blockNetwork(target: string): Error {
     const step = this.timeline.length;
+    const unanswered = this.#liveModelCalls === 0 ? this.#passingThrough.at(-1) : undefined;
     const message =
+      (unanswered !== undefined
+        ? `step ${step}: ${unanswered} to ${target} went through rehearse.fetch, but it is not a model call rehearse records or replays ` +
+          `(it answers chat completions, responses and messages), so it went to the network and was blocked: wrap the code that makes it ` +
+          `in a recordable tool (recordable('search_docs', …)) so its result is recorded and replayed, or let the host through with "allowHosts" in the config`
+        : undefined) ??
       this.#models?.blockedNetworkMessage?.(target, step, this.#liveModelCalls > 0) ??
       `step ${step}: network access to ${target} was blocked during replay (allow it with "allowHosts" in the config, or make the call a recordable tool)`;
     this.#diverge({ kind: 'blocked-network', step, message, target });
