@@ -18,9 +18,13 @@ export function armDeadline(ms: number, fire: () => void): () => void {
   const deadline: Deadline = { at: performance.now() + ms, fire };
   pending.add(deadline);
   if (deadline.at < timerAt) schedule(deadline.at);
+  else timer?.ref();
   return () => {
     pending.delete(deadline);
-    if (pending.size === 0) stop();
+    // With nothing pending the timer stays armed but stops holding the process open: fast cases come and go
+    // one after another, and re-creating a timer for each was a measurable share of replaying them. If it
+    // fires with nothing due, `expire` simply finds nothing to do.
+    if (pending.size === 0) timer?.unref();
   };
 }
 
@@ -28,12 +32,6 @@ function schedule(at: number): void {
   if (timer) clearTimeout(timer);
   timerAt = at;
   timer = setTimeout(expire, Math.max(0, at - performance.now()));
-}
-
-function stop(): void {
-  if (timer) clearTimeout(timer);
-  timer = undefined;
-  timerAt = Infinity;
 }
 
 function expire(): void {
