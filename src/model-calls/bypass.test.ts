@@ -20,6 +20,8 @@ describe('a client that bypasses rehearse.fetch', () => {
     expect(error).toBeInstanceOf(OpenAI.APIConnectionError);
     expect(session.divergence).toMatchObject({ kind: 'blocked-network', target: 'api.openai.com:443' });
     expect(session.divergence!.message).toContain('pass `fetch: rehearse.fetch` to the client (new OpenAI({ fetch: rehearse.fetch })');
+    // The guard sees only the host: the message covers a non-chat call (embeddings) made the same way.
+    expect(session.divergence!.message).toContain('(embeddings, moderation) is not a model call rehearse replays: wrap the code that makes it in a recordable tool');
   });
 
   it('names a request rehearse.fetch does not answer (embeddings) and says to make it a recordable tool', async () => {

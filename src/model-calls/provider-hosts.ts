@@ -22,7 +22,8 @@ export function bypassHint(target: string, step: number, duringLiveCall = false)
   return (
     `step ${step}: a model call to ${target} (${provider}) bypassed rehearse and was blocked during replay: ` +
     `pass \`fetch: rehearse.fetch\` to the client (${client}, with \`import * as rehearse from 'rehearse'\`) so replay can answer it, ` +
-    `or wrap an AI SDK model with rehearseMiddleware()`
+    `or wrap an AI SDK model with rehearseMiddleware(); a call that is not a chat, responses or messages request ` +
+    `(embeddings, moderation) is not a model call rehearse replays: wrap the code that makes it in a recordable tool`
   );
 }
 
