@@ -26,9 +26,9 @@ const port = parentPort!;
 const [first] = (await once(port, 'message')) as [Extract<MainMessage, { type: 'job' }>];
 const job: WorkerJob = first.job;
 // Then the case files' texts, read ahead by the main thread (see case-text-inbox.ts).
-const texts = new CaseTextInbox((count) => send({ type: 'case-texts-taken', count }));
+const caseTexts = new CaseTextInbox((count) => send({ type: 'case-texts-taken', count }));
 port.on('message', (message: MainMessage) => {
-  if (message.type === 'case-texts') texts.receive(message.items);
+  if (message.type === 'case-texts') caseTexts.receive(message.items);
 });
 const watch = new Int32Array(job.watch);
 const send = (message: WorkerMessage): void => port.postMessage(message);
@@ -102,7 +102,7 @@ async function loadSelectedCases(): Promise<PendingCase[]> {
 /** Parses and validates a case from the text the main thread read for it. */
 async function loadCase(index: number): Promise<CaseLoadResult> {
   const ref = job.files[index]!;
-  const taken = texts.take(index);
+  const taken = caseTexts.take(index);
   const item = taken instanceof Promise ? await taken : taken;
   return item.text !== undefined ? loadCaseText(item.text, ref.path, ref.display) : unreadableCase(ref.path, ref.display, item.readError ?? 'no text was sent for it');
 }
