@@ -44,14 +44,37 @@ describe('CaseTextFeeder', () => {
   });
 });
 
+describe('CaseTextFeeder with large cases', () => {
+  test('keeps the characters read ahead under windowChars, always letting one text through', () => {
+    const order = Array.from({ length: 20 }, (_, i) => i + 20); // case i's text is 20 + i characters
+    const sent: CaseText[] = [];
+    const feeder = new CaseTextFeeder(files, order, (items) => sent.push(...items), { window: 100, windowChars: 100, batch: 10 });
+    feeder.start();
+    // 40 + 41 = 81 < 100, so a third is read; then 123 ≥ 100 stops it.
+    expect(sent.map((t) => t.index)).toEqual([20, 21, 22]);
+    expect(feeder.ahead).toBe(3);
+    feeder.taken(1); // 41 + 42 = 83: one more (43) fits, then 126
+    expect(sent.map((t) => t.index)).toEqual([20, 21, 22, 23]);
+    feeder.taken(0);
+    expect(sent).toHaveLength(4);
+    feeder.taken(2); // 43 left: 24 (44) and 25 (45) fit, then 132
+    expect(sent.map((t) => t.index)).toEqual([20, 21, 22, 23, 24, 25]);
+    expect(feeder.ahead).toBe(3);
+    const tiny = new CaseTextFeeder(files, order, (items) => sent.push(...items), { windowChars: 1 });
+    sent.length = 0;
+    tiny.start();
+    expect(sent.map((t) => t.index)).toEqual([20]); // larger than the window on its own, and still sent
+  });
+});
+
 describe('feeder and inbox together', () => {
   test('never stall, whatever the window and the acknowledgement interval', async () => {
-    for (const [window, ackEvery] of [[1, 64], [3, 2], [8, 8], [48, 64], [256, 64]] as const) {
+    for (const [window, ackEvery, windowChars] of [[1, 64, undefined], [3, 2, undefined], [8, 8, undefined], [48, 64, undefined], [256, 64, undefined], [256, 64, 1], [256, 5, 60]] as const) {
       const order = files.map((_, i) => i);
       let feeder!: CaseTextFeeder;
       // Messages cross threads asynchronously: deliver them on later turns, as postMessage does.
       const inbox = new CaseTextInbox((count) => void setImmediate(() => feeder.taken(count)), ackEvery);
-      feeder = new CaseTextFeeder(files, order, (items) => void setImmediate(() => inbox.receive(items)), { window, batch: 2 });
+      feeder = new CaseTextFeeder(files, order, (items) => void setImmediate(() => inbox.receive(items)), { window, batch: 2, ...(windowChars !== undefined && { windowChars }) });
       feeder.start();
       const taken: number[] = [];
       for (const index of order) {
