@@ -108,15 +108,14 @@ async function captureFetch(input: string | URL | Request, init: RequestInit | u
 function passThrough(interceptor: object, input: string | URL | Request, init: RequestInit | undefined): Promise<Response> {
   const session = interceptor as { passThrough?: (request: string, send: () => Promise<Response>) => Promise<Response> };
   if (typeof session.passThrough !== 'function') return globalThis.fetch(input, init);
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-  let path: string;
-  try {
-    path = new URL(url).pathname;
-  } catch {
-    path = url;
-  }
-  return session.passThrough(`${method} ${path}`, () => globalThis.fetch(input, init));
+  const { url, method } = requestTarget(input, init);
+  return session.passThrough(`${method} ${url.pathname}`, () => globalThis.fetch(input, init));
+}
+
+/** The URL and (upper-case) method a fetch call is for. */
+function requestTarget(input: string | URL | Request, init: RequestInit | undefined): { url: URL; method: string } {
+  const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+  return { url, method: (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase() };
 }
 
 /**
@@ -127,8 +126,7 @@ async function readModelRequest(
   input: string | URL | Request,
   init: RequestInit | undefined,
 ): Promise<{ adapter: ProviderAdapter; text: string | undefined; body: unknown } | undefined> {
-  const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-  const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+  const { url, method } = requestTarget(input, init);
   const adapter = method === 'POST' ? adapterFor(url.pathname) : undefined;
   if (!adapter) return undefined;
   const text = await bodyText(input, init);

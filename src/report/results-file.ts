@@ -164,7 +164,7 @@ export function replaceAtomically(path: string, write: (fd: number) => void): vo
 }
 
 /** `writeSync` until every byte is written (one call may write fewer). */
-function writeAll(fd: number, bytes: Buffer): void {
+export function writeAll(fd: number, bytes: Buffer): void {
   for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
 }
 

@@ -47,7 +47,7 @@ describe('PrestartedWorker', () => {
     await worker!.terminate();
   });
 
-  it('is not handed over when it died while waiting, so the run starts a fresh one', async () => {
+  it('is not handed over when it died while waiting (the run then starts a fresh one)', async () => {
     const prestarted = new PrestartedWorker(pathToFileURL(crashingWorker));
     expect(prestarted.usable).toBe(true);
     // Its crash is no unhandled 'error' event (the test process would fail); it just makes the worker unusable.

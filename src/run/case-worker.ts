@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { MainMessage, WorkerJob } from './protocol.js';
+import type { CaseText, MainMessage, WorkerJob } from './protocol.js';
 
 /**
  * Starts a case worker thread. It boots (Node's worker bootstrap, the worker bundle, the network guard) and then
@@ -12,6 +12,11 @@ export function startCaseWorker(url: URL): Worker {
 /** Hands a worker its job; the job's SharedArrayBuffer is shared with the thread, not copied. */
 export function sendJob(worker: Worker, job: WorkerJob): void {
   worker.postMessage({ type: 'job', job } satisfies MainMessage);
+}
+
+/** Sends a worker case-file texts read ahead for it (see case-text-feeder.ts). */
+export function sendCaseTexts(worker: Worker, items: CaseText[]): void {
+  worker.postMessage({ type: 'case-texts', items } satisfies MainMessage);
 }
 
 /**

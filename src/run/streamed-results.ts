@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CaseResult, RunResults, RunTotals } from '../model/result.js';
-import { replaceAtomically } from '../report/results-file.js';
+import { replaceAtomically, writeAll } from '../report/results-file.js';
 import { addToTotals, emptyTotals } from './totals.js';
 
 /** One finished case on its way to the file: its index in file order, its result (for the totals) and its JSON text. */
@@ -201,8 +201,7 @@ class ChunkedWriter {
   }
 
   flush(): void {
-    let written = 0;
-    while (written < this.#fill) written += writeSync(this.#fd, this.#buffer, written, this.#fill - written);
+    writeAll(this.#fd, this.#buffer.subarray(0, this.#fill));
     this.#fill = 0;
   }
 }

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Case } from '../model/case.js';
 import type { CaseResult, ErrorInfo } from '../model/result.js';
-import type { MainMessage, WorkerJob, WorkerMessage } from './protocol.js';
+import type { WorkerJob, WorkerMessage } from './protocol.js';
 import { CaseTextFeeder } from './case-text-feeder.js';
 import { identify } from './case-identity.js';
 import { erroredCaseResult } from './case-result.js';
-import { sendJob, startCaseWorker, type PrestartedWorker } from './case-worker.js';
+import { sendCaseTexts, sendJob, startCaseWorker, type PrestartedWorker } from './case-worker.js';
 
 export interface SuperviseOptions {
   job: Omit<WorkerJob, 'indices' | 'watch' | 'concurrency'>;
@@ -138,7 +138,7 @@ function runWorker(options: SuperviseOptions, task: Task, on: WorkerEvents): Pro
   const job: WorkerJob = { ...options.job, indices: task.indices, concurrency: task.concurrency, watch };
   const worker = options.prestarted?.take() ?? startCaseWorker(options.workerUrl);
   sendJob(worker, job);
-  const feeder = new CaseTextFeeder(options.job.files, task.indices, (items) => worker.postMessage({ type: 'case-texts', items } satisfies MainMessage));
+  const feeder = new CaseTextFeeder(options.job.files, task.indices, (items) => sendCaseTexts(worker, items));
   feeder.start();
   return new Promise<WorkerEnd>((resolve) => {
     let settled = false;
