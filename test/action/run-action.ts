@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FakeGitHub } from './fake-github.js';
+import { INPUT_DEFAULTS } from '../../src/action/inputs.js';
 import { REHEARSE_ROOT, type TwoCommitRepo } from './fixture-repo.js';
 
 /** What one run of the bundled Action left behind. */
@@ -51,21 +52,8 @@ export function actionRunner(setup: ActionRunnerSetup): (inputs?: Record<string,
     const summaryPath = join(scratch, `summary-${n}.md`);
     writeFileSync(outputPath, '');
     writeFileSync(summaryPath, '');
-    const withInputs: Record<string, string> = {
-      config: '',
-      cases: '',
-      baseline: 'base',
-      repeat: '',
-      concurrency: '',
-      comment: 'update',
-      'fail-on': 'regressed',
-      'github-token': github.token,
-      'working-directory': '.',
-      mode: 'run',
-      shard: '',
-      results: 'rehearse-results/',
-      ...inputs,
-    };
+    // What the runner passes: action.yml's defaults (kept equal to INPUT_DEFAULTS by action-yml.test.ts), the token, then the test's inputs.
+    const withInputs: Record<string, string> = { ...INPUT_DEFAULTS, 'github-token': github.token, ...inputs };
     const env: Record<string, string> = {
       PATH: process.env['PATH'] ?? '',
       HOME: process.env['HOME'] ?? scratch,
