@@ -1,13 +1,16 @@
 import { Worker } from 'node:worker_threads';
-import { asError, runJobAsync, runJobsSync, WRITER_WORKER_SOURCE, type FileJob, type NumberedJob } from './file-jobs.js';
+import { asError, runJobAsync, runJobsSync, type FileJob, type NumberedJob } from './file-jobs.js';
+import { WRITER_WORKER_SOURCE } from './generated/writer-worker-source.js';
+import { STATE, STATE_SLOTS, type WriterReply, type WriterWorkerData } from './writer-protocol.js';
 
 /*
- * Why a worker thread: creating a file and renaming it costs the kernel a few hundred microseconds, and
- * the promise-based fs calls that start them cost the main thread tens more per run, all inside the latency
- * of whatever the agent does next. The main thread now only stringifies the run and posts the text (a
- * string copy, microseconds); the worker does the system calls. It starts on the first write (~30 ms,
- * a few MB), is `unref()`ed while idle so it never keeps a process alive, and `ref()`ed while writes are
- * pending, so a process that ends by running out of work still writes every run it captured.
+ * Why a worker thread: redacting a run and serializing it cost tens of microseconds each, and creating a
+ * file and renaming it costs the kernel a few hundred, all inside the latency of whatever the agent does
+ * next if done on its thread. The main thread only posts the run as recorded (a structured clone, a few
+ * microseconds per run in a batch); the worker redacts it, serializes it and makes the system calls. It
+ * starts on the first write (~30 ms, a few MB), is `unref()`ed while idle so it never keeps a process
+ * alive, and `ref()`ed while writes are pending, so a process that ends by running out of work still writes
+ * every run it captured. The unredacted run never leaves the process: the worker is a thread of it.
  */
 
 /** How long the exit handler waits for a write the worker is in the middle of (a hung network file system). */
@@ -17,21 +20,21 @@ const EXIT_WAIT_MS = 5000;
  * agent rather than the agent for the writes. If they fall behind for good, the queue cap below bounds memory.
  */
 const WRITER_NICE = 19;
-/** Text waiting for the worker beyond which new runs are refused (and reported), so a stalled disk cannot exhaust memory. */
+/**
+ * Runs waiting for the worker, in characters of JSON, beyond which new runs are refused (and reported), so a
+ * stalled disk cannot exhaust memory. Runs wait as objects and are serialized by the worker, so their size
+ * is estimated from the runs written so far (see `averageChars`).
+ */
 export const DEFAULT_MAX_QUEUED_CHARS = 64 * 1024 * 1024;
-const STOP = 0;
-const BUSY = 1;
-const DONE = 2;
+/** The size assumed for a run before the worker has reported any: a run with a few tool and model calls. */
+const INITIAL_AVERAGE_CHARS = 8 * 1024;
 
 interface Waiter {
   job: NumberedJob;
+  /** The size counted for this job against the cap while it waits. */
+  estimate: number;
   resolve(): void;
   reject(error: Error): void;
-}
-
-interface WorkerReply {
-  done: number;
-  errors: { seq: number; message: string; code?: string }[];
 }
 
 /**
@@ -54,7 +57,7 @@ export class BackgroundWriter {
   private worker: Worker | undefined;
   /** Set when no worker could start or it died: jobs then run on the main thread. */
   private mainThreadOnly = false;
-  private readonly state = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+  private readonly state = new Int32Array(new SharedArrayBuffer(STATE_SLOTS * Int32Array.BYTES_PER_ELEMENT));
   /** Jobs posted or queued and not yet acknowledged, in `seq` order (a Map keeps insertion order). */
   private readonly waiting = new Map<number, Waiter>();
   private queue: NumberedJob[] = [];
@@ -67,6 +70,8 @@ export class BackgroundWriter {
   private readonly mainThreadWrites = new Set<Promise<void>>();
   private seq = 0;
   private queuedChars = 0;
+  /** Characters per run written so far (a moving average), to estimate what waiting runs will take. */
+  private averageChars = INITIAL_AVERAGE_CHARS;
 
   constructor(
     private readonly maxQueuedChars = DEFAULT_MAX_QUEUED_CHARS,
@@ -78,15 +83,16 @@ export class BackgroundWriter {
     const numbered = job as NumberedJob;
     numbered.seq = ++this.seq;
     if (this.mainThreadOnly || !this.start()) return this.onMainThread(numbered);
-    if (this.queuedChars + job.text.length > this.maxQueuedChars) {
+    const estimate = this.averageChars;
+    if (this.waiting.size > 0 && this.queuedChars + estimate > this.maxQueuedChars) {
       const mb = (this.queuedChars / 1024 / 1024).toFixed(1);
       return Promise.reject(
-        new Error(`the capture writer is behind (${this.waiting.size} runs, ${mb} MB waiting for the disk), so this run was dropped; check that the disk is writable and not full`),
+        new Error(`the capture writer is behind (${this.waiting.size} runs, about ${mb} MB waiting for the disk), so this run was dropped; check that the disk is writable and not full`),
       );
     }
-    this.queuedChars += job.text.length;
+    this.queuedChars += estimate;
     return new Promise<void>((resolve, reject) => {
-      this.waiting.set(numbered.seq, { job: numbered, resolve, reject });
+      this.waiting.set(numbered.seq, { job: numbered, estimate, resolve, reject });
       this.queue.push(numbered);
       // The timer is not unref()ed: like the worker while it has jobs, it keeps the process alive until they are written.
       if (this.urgent) this.postQueued();
@@ -123,9 +129,10 @@ export class BackgroundWriter {
   private start(): boolean {
     if (this.worker) return true;
     try {
-      const worker = new Worker(WRITER_WORKER_SOURCE, { eval: true, workerData: { state: this.state.buffer, tag: this.tag, nice: WRITER_NICE } });
+      const workerData: WriterWorkerData = { state: this.state.buffer as SharedArrayBuffer, tag: this.tag, nice: WRITER_NICE };
+      const worker = new Worker(WRITER_WORKER_SOURCE, { eval: true, workerData });
       worker.unref();
-      worker.on('message', (reply: WorkerReply) => this.acknowledge(reply));
+      worker.on('message', (reply: WriterReply) => this.acknowledge(reply));
       worker.on('error', () => this.abandonWorker());
       worker.on('exit', () => this.abandonWorker());
       this.worker = worker;
@@ -138,21 +145,47 @@ export class BackgroundWriter {
   }
 
   private post(jobs: NumberedJob[]): void {
+    try {
+      this.worker!.postMessage(jobs);
+    } catch {
+      // Something in a job cannot be cloned (redaction options holding a function, say): those runs are
+      // redacted and written here instead, and the worker carries on with later batches.
+      this.writeHere(jobs);
+      return;
+    }
     this.inFlight = true;
     this.worker!.ref();
-    this.worker!.postMessage(jobs);
   }
 
-  private acknowledge({ done, errors }: WorkerReply): void {
+  private writeHere(jobs: NumberedJob[]): void {
+    for (const job of jobs) {
+      const waiter = this.waiting.get(job.seq);
+      if (!waiter) continue;
+      this.waiting.delete(job.seq);
+      this.queuedChars -= waiter.estimate;
+      this.onMainThread(job).then(waiter.resolve, (error: unknown) => waiter.reject(asError(error)));
+    }
+    // Every earlier batch was acknowledged before this one was posted, so these were the last jobs out.
+    this.settleFlushes(jobs[jobs.length - 1]!.seq);
+    if (this.waiting.size === 0) {
+      this.urgent = false;
+      this.worker?.unref();
+    }
+  }
+
+  private acknowledge({ done, chars, errors }: WriterReply): void {
     const failed = errors.length > 0 ? new Map(errors.map((e) => [e.seq, e])) : undefined;
+    let count = 0;
     for (const [seq, waiter] of this.waiting) {
       if (seq > done) break;
       this.waiting.delete(seq);
-      this.queuedChars -= waiter.job.text.length;
+      this.queuedChars -= waiter.estimate;
+      count++;
       const error = failed?.get(seq);
-      if (error) waiter.reject(Object.assign(new Error(error.message), error.code === undefined ? {} : { code: error.code }));
+      if (error) waiter.reject(Object.assign(new Error(error.message), { name: error.name }, error.code === undefined ? {} : { code: error.code }));
       else waiter.resolve();
     }
+    if (count > 0 && chars > 0) this.averageChars = Math.max(256, Math.round((this.averageChars + chars / count) / 2));
     this.inFlight = false;
     this.settleFlushes(done);
     // Jobs that queued up while this batch was written wait for the next batch like any other: posting them
@@ -167,6 +200,11 @@ export class BackgroundWriter {
   }
 
   private settleFlushes(done: number): void {
+    // Jobs written on the main thread (see writeHere) count as done only once those writes are.
+    if (this.mainThreadWrites.size > 0) {
+      void Promise.allSettled([...this.mainThreadWrites]).then(() => this.settleFlushes(done));
+      return;
+    }
     while (this.flushes.length > 0 && this.flushes[0]!.seq <= done) this.flushes.shift()!.resolve();
   }
 
@@ -175,7 +213,7 @@ export class BackgroundWriter {
     if (this.mainThreadOnly) return;
     this.mainThreadOnly = true;
     this.worker = undefined;
-    const done = Atomics.load(this.state, DONE);
+    const done = Atomics.load(this.state, STATE.done);
     for (const [seq, waiter] of this.waiting) {
       if (seq <= done) waiter.resolve();
       else this.onMainThread(waiter.job).then(waiter.resolve, (error: unknown) => waiter.reject(asError(error)));
@@ -196,13 +234,13 @@ export class BackgroundWriter {
    */
   private writeRestOnExit(): void {
     if (this.mainThreadOnly || this.waiting.size === 0) return;
-    Atomics.store(this.state, STOP, 1);
+    Atomics.store(this.state, STATE.stop, 1);
     const deadline = Date.now() + EXIT_WAIT_MS;
-    while (Atomics.load(this.state, BUSY) === 1) {
+    while (Atomics.load(this.state, STATE.busy) === 1) {
       if (Date.now() >= deadline) return; // a write hangs: the runs after it are lost (documented)
-      Atomics.wait(this.state, BUSY, 1, 50);
+      Atomics.wait(this.state, STATE.busy, 1, 50);
     }
-    const done = Atomics.load(this.state, DONE);
+    const done = Atomics.load(this.state, STATE.done);
     const rest: NumberedJob[] = [];
     for (const [seq, waiter] of this.waiting) if (seq > done) rest.push(waiter.job);
     runJobsSync(rest, this.tag);

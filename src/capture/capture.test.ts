@@ -305,15 +305,15 @@ describe('createRecorder', () => {
     run.recordModelCall({ model: 'claude', request: { messages: [{ role: 'user', content: 'hi' }] }, response: { text: 'hello' } });
     run.recordToolCall({ name: 'log', args: { line: 1 }, result: null });
     run.annotate({ plan: 'pro' });
-    const written = await run.end({ output: { answer: result.status } });
-    expect(written?.runId).toBe('req-42');
-    await recorder.flush();
+    await run.end({ output: { answer: result.status } });
     const [file] = await readdir(dir);
     expect(file).toMatch(/-req-42\.run\.json$/);
     const stored = JSON.parse(await readFile(join(dir, file!), 'utf8')) as RunArtifact;
     expect(await validateRun(stored)).toEqual([]);
     expect(stored).toMatchObject({ environment: 'staging', metadata: { user: 'u1', plan: 'pro' }, output: { answer: 'shipped' } });
     expect(stored.timeline.map((e) => e.type)).toEqual(['tool', 'model', 'tool']);
-    expect(await run.end({ output: 'again' })).toBeUndefined();
+    await run.end({ output: 'again' });
+    await recorder.flush();
+    expect(await readdir(dir)).toEqual([file]); // ending twice writes nothing more
   });
 });

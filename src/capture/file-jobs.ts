@@ -1,52 +1,111 @@
 import { appendFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { RunArtifact } from '../model/run-artifact.js';
+import type { RedactOptions } from './redact.js';
+import { redactRun } from './redact-run.js';
 
 /**
  * The file writes the capture sinks make, as plain data: a job can be posted to the background writer's
  * worker thread, run there, or run on the main thread when there is no worker (or at process exit).
  *
- * - `file`: writes `text` to `<dir>/<name>` atomically: a temporary file in the same directory, then a
+ * - `file`: writes the run to `<dir>/<name>` atomically: a temporary file in the same directory, then a
  *   rename, so a reader sees the whole file or none of it.
- * - `append`: appends `text` (whole JSON lines) to `path` in one write.
+ * - `append`: appends the run as one JSON line to `path` in one write.
  *
- * Both create the directory when it is missing.
+ * Both create the directory when it is missing. A job carries the run as recorded and, unless the run is
+ * redacted already, the redaction to apply: redacting and serializing are most of what capturing a run
+ * costs, and done where the job runs they stay off the agent's thread.
  */
-export type FileJob = { kind: 'file'; dir: string; name: string; text: string } | { kind: 'append'; path: string; text: string };
+export type FileJob = ({ kind: 'file'; dir: string; name: string } | { kind: 'append'; path: string }) & {
+  run: RunArtifact;
+  /** Redact the run with these options before it is serialized; absent when it needs no redaction. */
+  redact?: RedactOptions;
+};
 
 /** A job with its place in the writer's order (also what makes its temporary file name unique). */
 export type NumberedJob = FileJob & { seq: number };
 
+/** Marks a job that failed because its run could not be redacted: nothing of it was written. */
+export const REDACTION_ERROR_NAME = 'RehearseRedactionError';
+
+/**
+ * The text a job writes: its run, redacted when the job asks, as one line of JSON. A redaction that throws
+ * becomes an error named {@link REDACTION_ERROR_NAME}, so the recorder reports it as a redaction problem and
+ * the run is never written unredacted.
+ */
+export function jobText(job: FileJob): string {
+  let run = job.run;
+  if (job.redact) {
+    try {
+      run = redactRun(run, job.redact);
+    } catch (error) {
+      const failure = new Error(asError(error).message);
+      failure.name = REDACTION_ERROR_NAME;
+      throw failure;
+    }
+  }
+  return `${JSON.stringify(run)}\n`;
+}
+
+/** Called around each write by the worker thread, for its stop protocol with the main thread. */
+export interface JobHooks {
+  /** Before a write: `false` stops the batch there (the process is exiting and the main thread takes over). */
+  beforeWrite(): boolean;
+  /** After a write (or a failed one): `seq` is the last job it covered. */
+  afterWrite(seq: number): void;
+}
+
+/** What a batch did: the jobs that failed, and how many characters were written (sizes the writer's queue cap). */
+export interface BatchOutcome {
+  errors: { seq: number; error: Error }[];
+  chars: number;
+  /** False when `beforeWrite` stopped the batch. */
+  finished: boolean;
+}
+
 /**
  * Runs the jobs of one batch in order, synchronously, merging consecutive appends to the same file into one
- * write; returns the jobs that failed. `tag` makes temporary names unique across processes and writers. Used at
- * process exit for the jobs the worker had not done.
- *
- * The worker thread runs the same algorithm from `WRITER_WORKER_SOURCE`; keep the two in step (the tests
- * write through both and compare the files).
+ * write. `tag` makes temporary names unique across processes and writers. The worker thread runs this for
+ * every batch (with `hooks`); the main thread runs it at process exit for the jobs the worker had not done.
  */
-export function runJobsSync(jobs: readonly NumberedJob[], tag: string): { seq: number; error: Error }[] {
+export function runJobsSync(jobs: readonly NumberedJob[], tag: string, hooks?: JobHooks): BatchOutcome {
   const errors: { seq: number; error: Error }[] = [];
+  let chars = 0;
   for (let i = 0; i < jobs.length; ) {
+    if (hooks && !hooks.beforeWrite()) return { errors, chars, finished: false };
     const job = jobs[i]!;
     let last = i;
     try {
       if (job.kind === 'append') {
-        let text = job.text;
-        for (let next = jobs[last + 1]; next?.kind === 'append' && next.path === job.path; next = jobs[last + 1]) {
-          text += next.text;
-          last++;
+        // Lines of runs that cannot be redacted are left out (and reported); the others still go in one write.
+        let text = '';
+        for (let k = i; k < jobs.length; k++) {
+          const next = jobs[k]!;
+          if (k > i && (next.kind !== 'append' || next.path !== job.path)) break;
+          last = k;
+          try {
+            text += jobText(next);
+          } catch (error) {
+            errors.push({ seq: next.seq, error: asError(error) });
+          }
         }
-        appendSync(job.path, text);
+        if (text !== '') appendSync(job.path, text);
+        chars += text.length;
       } else {
-        writeAtomicSync(job.dir, job.name, job.text, `${tag}-${job.seq}`);
+        const text = jobText(job);
+        writeAtomicSync(job.dir, job.name, text, `${tag}-${job.seq}`);
+        chars += text.length;
       }
     } catch (error) {
-      for (let k = i; k <= last; k++) errors.push({ seq: jobs[k]!.seq, error: asError(error) });
+      // The write failed: every job it carried failed with it (those already failing redaction are listed).
+      const listed = new Set(errors.map((e) => e.seq));
+      for (let k = i; k <= last; k++) if (!listed.has(jobs[k]!.seq)) errors.push({ seq: jobs[k]!.seq, error: asError(error) });
     }
+    hooks?.afterWrite(jobs[last]!.seq);
     i = last + 1;
   }
-  return errors;
+  return { errors, chars, finished: true };
 }
 
 function appendSync(path: string, text: string): void {
@@ -85,9 +144,15 @@ const appendChains = new Map<string, Promise<unknown>>();
  * process where a worker thread cannot start.
  */
 export function runJobAsync(job: NumberedJob, tag: string): Promise<void> {
-  if (job.kind === 'file') return writeAtomicAsync(job.dir, job.name, job.text, `${tag}-${job.seq}`);
+  let text: string;
+  try {
+    text = jobText(job);
+  } catch (error) {
+    return Promise.reject(asError(error));
+  }
+  if (job.kind === 'file') return writeAtomicAsync(job.dir, job.name, text, `${tag}-${job.seq}`);
   const previous = appendChains.get(job.path) ?? Promise.resolve();
-  const next = previous.then(() => appendAsync(job.path, job.text));
+  const next = previous.then(() => appendAsync(job.path, text));
   const settled = next.catch(() => {});
   appendChains.set(job.path, settled);
   // Forget a file's chain once it is idle, so a long-lived process does not keep one entry per file forever.
@@ -128,92 +193,6 @@ async function writeAtomicAsync(dir: string, name: string, text: string, unique:
 export function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
-
-/**
- * The worker thread's code, evaluated as CommonJS (`new Worker(source, { eval: true })`): a source string
- * rather than a file next to this module, so capture keeps working when an application bundles rehearse.
- *
- * Protocol: the parent posts arrays of numbered jobs; the worker runs them in order (merging consecutive
- * appends to one file, like `runJobsSync`) and posts `{ done, errors }` per array. Shared memory
- * (`workerData.state`, Int32 [stop, busy, done]) lets the parent's `exit` handler stop the worker between
- * writes and learn the last finished job, so it can write the rest itself without writing any job twice.
- */
-export const WRITER_WORKER_SOURCE = String.raw`
-'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
-const fs = require('node:fs');
-const path = require('node:path');
-const state = new Int32Array(workerData.state);
-const STOP = 0, BUSY = 1, DONE = 2;
-const tag = workerData.tag;
-
-// Writing runs is background work: on Linux, where a thread's nice value is its own, give this thread a
-// lower priority than the agent's, so on a busy machine the agent's thread wins the CPU and the writes wait.
-try { require('node:os').setPriority(Number(fs.readlinkSync('/proc/thread-self').split('/').pop()), workerData.nice); } catch {}
-
-function appendSync(file, text) {
-  try { fs.appendFileSync(file, text); }
-  catch (error) {
-    if (!error || error.code !== 'ENOENT') throw error;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.appendFileSync(file, text);
-  }
-}
-
-function writeAtomicSync(dir, name, text, unique) {
-  const file = path.join(dir, name);
-  const temp = file + '.' + unique + '.tmp';
-  try {
-    try { fs.writeFileSync(temp, text); }
-    catch (error) {
-      if (!error || error.code !== 'ENOENT') throw error;
-      fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(temp, text);
-    }
-    fs.renameSync(temp, file);
-  } catch (error) {
-    fs.rmSync(temp, { force: true });
-    throw error;
-  }
-}
-
-let stopped = false;
-parentPort.on('message', (jobs) => {
-  if (stopped) return;
-  const errors = [];
-  for (let i = 0; i < jobs.length; ) {
-    // Busy first, then the stop check: the parent sets stop, then waits while busy, so either it sees this
-    // write in progress or this sees the stop (sequentially consistent atomics), never neither.
-    Atomics.store(state, BUSY, 1);
-    if (Atomics.load(state, STOP) === 1) {
-      stopped = true;
-      Atomics.store(state, BUSY, 0);
-      Atomics.notify(state, BUSY);
-      return;
-    }
-    const job = jobs[i];
-    let last = i;
-    try {
-      if (job.kind === 'append') {
-        let text = job.text;
-        while (last + 1 < jobs.length && jobs[last + 1].kind === 'append' && jobs[last + 1].path === job.path) text += jobs[++last].text;
-        appendSync(job.path, text);
-      } else {
-        writeAtomicSync(job.dir, job.name, job.text, tag + '-' + job.seq);
-      }
-    } catch (error) {
-      const message = error && error.message ? error.message : String(error);
-      const code = error && error.code;
-      for (let k = i; k <= last; k++) errors.push({ seq: jobs[k].seq, message, code });
-    }
-    Atomics.store(state, DONE, jobs[last].seq);
-    Atomics.store(state, BUSY, 0);
-    Atomics.notify(state, BUSY);
-    i = last + 1;
-  }
-  parentPort.postMessage({ done: jobs[jobs.length - 1].seq, errors });
-});
-`;
 
 /** Something that runs file jobs: the background writer, or the main thread itself. */
 export interface JobWriter {

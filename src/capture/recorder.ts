@@ -3,9 +3,11 @@ import type { ModelCallEvent, ToolCallEvent } from '../model/case.js';
 import type { RunAgentInfo, RunArtifact, RunFailure } from '../model/run-artifact.js';
 import { currentInterceptor, runWithInterceptor } from '../replay/scope.js';
 import { toJsonValue, toRecordedError } from './json-value.js';
-import { redact, type RedactOptions } from './redact.js';
+import { REDACTION_ERROR_NAME } from './file-jobs.js';
+import type { RedactOptions } from './redact.js';
+import { redactRun } from './redact-run.js';
 import { CaptureScope, isCaptureScope, isoTimestamp, roundMs } from './run-scope.js';
-import { toSinks, type RunSinkLike } from './sinks.js';
+import { redactsItself, toSinks, WRITE_UNREDACTED, type RunSink, type RunSinkLike, type SelfRedactingSink } from './sinks.js';
 
 /** The `format` tag of a run artifact. */
 export const RUN_FORMAT = 'rehearse.run';
@@ -71,8 +73,11 @@ export interface ActiveRun {
   fail(summary: string, atStep?: number): void;
   /** Adds metadata to this run. */
   annotate(metadata: JsonObject): void;
-  /** Finishes the run: its artifact is redacted and written in the background; the promise settles when it is. */
-  end(outcome: { output?: unknown } | { error: unknown }): Promise<RunArtifact | undefined>;
+  /**
+   * Finishes the run: its artifact is redacted and written in the background; the promise resolves when every
+   * sink is done with it (a failure goes to `onError`, never to this promise). Ending a run twice does nothing.
+   */
+  end(outcome: { output?: unknown } | { error: unknown }): Promise<void>;
 }
 
 export interface Recorder {
@@ -100,7 +105,18 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
   const sinks = toSinks(options.sink);
   const agent = agentInfo(options.agent);
   const environment = options.environment ?? env('REHEARSE_ENV', 'VERCEL_ENV', 'NODE_ENV');
-  const pending = new Set<Promise<unknown>>();
+  const redaction = options.redact === false ? undefined : (options.redact ?? {});
+  /*
+   * The file sinks redact and serialize on their writer thread, off the agent's; other sinks get runs redacted
+   * here. Redaction options travel to that thread by structured clone: options that cannot (a rule carrying
+   * a function) are applied here for every sink instead.
+   */
+  const redactsOffThread = redaction !== undefined && canClone(redaction);
+  const selfRedacting: SelfRedactingSink[] = redactsOffThread ? sinks.filter(redactsItself) : [];
+  const redactedHere: RunSink[] = redactsOffThread ? sinks.filter((sink) => !redactsItself(sink)) : sinks;
+  /** Runs ended and not yet done with by every sink; `flush()` waits for this to reach zero. */
+  let unsettled = 0;
+  const idleWaiters: (() => void)[] = [];
   /** While a `flush()` waits, sinks that batch writes are told to send each run at once. */
   let flushing = 0;
   const flushSinks = (): void => {
@@ -122,6 +138,77 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       // An onError that throws must not turn a capture problem into an agent failure.
     }
   };
+
+  /*
+   * Finishing (judging, redaction, handing to sinks) happens off the caller's path, after the current
+   * macrotask: runs that end close together are finished in one turn, for one scheduled callback in all.
+   */
+  let finishing: Finishing[] = [];
+  const finishAll = (): void => {
+    const batch = finishing;
+    finishing = [];
+    for (const item of batch) finish(item);
+  };
+  const finishLater = (item: Finishing): void => {
+    unsettled++;
+    if (finishing.push(item) === 1) setImmediate(finishAll);
+  };
+  const settled = (item: Finishing): void => {
+    item.resolve?.();
+    if (--unsettled === 0) for (const wake of idleWaiters.splice(0)) wake();
+  };
+
+  function finish(item: Finishing): void {
+    const { artifact, scope } = item;
+    try {
+      if (artifact.status === 'ok' && options.judge) applyJudge(artifact, scope, options.judge(item.rawOutput));
+      if (scope.failure && artifact.status === 'ok') {
+        artifact.status = 'failed';
+        artifact.failure = scope.failure;
+      }
+      if (options.metadata || scope.metadata) {
+        const metadata = { ...options.metadata, ...scope.metadata };
+        if (Object.keys(metadata).length > 0) artifact.metadata = toJsonValue(metadata) as JsonObject;
+      }
+    } catch (error) {
+      report(error, { stage: 'record', runId: artifact.runId });
+    }
+    let writes = 0;
+    const written = (): void => {
+      if (--writes === 0) settled(item);
+    };
+    const deliver = (sink: RunSink, write: () => void | Promise<void>): void => {
+      writes++;
+      let result: void | Promise<void>;
+      try {
+        result = write();
+        if (flushing > 0) sink.flush?.().catch(() => {});
+      } catch (error) {
+        report(error, { stage: 'sink', runId: artifact.runId, sink: sink.name });
+        written();
+        return;
+      }
+      if (result === undefined || typeof (result as Partial<Promise<void>>).then !== 'function') return written();
+      (result as Promise<void>).then(written, (error: unknown) => {
+        const redactionFailed = error instanceof Error && error.name === REDACTION_ERROR_NAME;
+        report(error, redactionFailed ? { stage: 'redact', runId: artifact.runId } : { stage: 'sink', runId: artifact.runId, sink: sink.name });
+        written();
+      });
+    };
+    writes++; // held until every sink has been handed the run, so a sink that settles at once cannot settle the run early
+    for (const sink of selfRedacting) deliver(sink, () => sink[WRITE_UNREDACTED](artifact, redaction!));
+    if (redactedHere.length > 0) {
+      let redacted: RunArtifact | undefined;
+      try {
+        redacted = redaction === undefined ? artifact : redactRun(artifact, redaction);
+      } catch (error) {
+        // Never write an unredacted run because redaction failed.
+        report(error, { stage: 'redact', runId: artifact.runId });
+      }
+      if (redacted) for (const sink of redactedHere) deliver(sink, () => sink.write(redacted));
+    }
+    written();
+  }
 
   function start(input: unknown, extras: RunExtras = {}): ActiveRun {
     const outer = currentInterceptor();
@@ -145,7 +232,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       fail: (summary, atStep) => scope.markFailed(summary, atStep),
       annotate: (metadata) => scope.annotate(metadata),
       end(outcome) {
-        if (ended) return Promise.resolve(undefined);
+        if (ended) return Promise.resolve();
         ended = true;
         const durationMs = roundMs(performance.now() - t0);
         const timeline = scope.close();
@@ -169,47 +256,9 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
         } else if (outcome.output !== undefined) {
           artifact.output = toJsonValue(outcome.output);
         }
-        // Judging, redaction and writing happen off the caller's path.
-        const done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => finish(artifact, scope, rawOutput));
-        pending.add(done);
-        void done.finally(() => pending.delete(done));
-        return done;
+        return new Promise<void>((resolve) => finishLater({ artifact, scope, rawOutput, resolve }));
       },
     };
-  }
-
-  async function finish(artifact: RunArtifact, scope: CaptureScope, rawOutput: unknown): Promise<RunArtifact | undefined> {
-    try {
-      if (artifact.status === 'ok' && options.judge) applyJudge(artifact, scope, options.judge(rawOutput));
-      if (scope.failure && artifact.status === 'ok') {
-        artifact.status = 'failed';
-        artifact.failure = scope.failure;
-      }
-      const metadata = { ...options.metadata, ...scope.metadata };
-      if (Object.keys(metadata).length > 0) artifact.metadata = toJsonValue(metadata) as JsonObject;
-    } catch (error) {
-      report(error, { stage: 'record', runId: artifact.runId });
-    }
-    let written: RunArtifact;
-    try {
-      written = options.redact === false ? artifact : redactRun(artifact, options.redact ?? {});
-    } catch (error) {
-      // Never write an unredacted run because redaction failed.
-      report(error, { stage: 'redact', runId: artifact.runId });
-      return undefined;
-    }
-    await Promise.all(
-      sinks.map(async (sink) => {
-        try {
-          const write = sink.write(written);
-          if (flushing > 0) sink.flush?.().catch(() => {});
-          await write;
-        } catch (error) {
-          report(error, { stage: 'sink', runId: artifact.runId, sink: sink.name });
-        }
-      }),
-    );
-    return written;
   }
 
   return {
@@ -245,30 +294,12 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       flushing++;
       try {
         flushSinks();
-        while (pending.size > 0) await Promise.all([...pending]);
+        if (unsettled > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
       } finally {
         flushing--;
       }
     },
   };
-}
-
-/**
- * Redacts the parts of a run that hold data (input, timeline, output, error, failure, metadata) and merges
- * the records with any the run already had. Pointers are into the run artifact (`/timeline/2/args/email`).
- */
-export function redactRun(run: RunArtifact, options: RedactOptions = {}): RunArtifact {
-  const { input, timeline, output, error, failure, metadata } = run;
-  const content: Record<string, unknown> = { input, timeline };
-  // Absent fields stay absent (and no `delete` afterwards, which would slow every later read of the object).
-  if (output !== undefined) content['output'] = output;
-  if (error !== undefined) content['error'] = error;
-  if (failure !== undefined) content['failure'] = failure;
-  if (metadata !== undefined) content['metadata'] = metadata;
-  const { value, records } = redact(content as Json, options);
-  const redacted = { ...run, ...(value as Partial<RunArtifact>) };
-  if (records.length > 0 || run.redactions) redacted.redactions = [...(run.redactions ?? []), ...records];
-  return redacted;
 }
 
 function applyJudge(artifact: RunArtifact, scope: CaptureScope, verdict: ReturnType<NonNullable<RecorderOptions['judge']>>): void {
@@ -302,6 +333,25 @@ function env(...names: string[]): string | undefined {
     if (value) return value;
   }
   return undefined;
+}
+
+/** A run that ended and waits to be judged, redacted and handed to the sinks. */
+interface Finishing {
+  artifact: RunArtifact;
+  scope: CaptureScope;
+  /** The output as returned, for `judge` (the artifact holds its JSON snapshot). */
+  rawOutput: unknown;
+  /** Settles the promise `ActiveRun.end` returned. */
+  resolve?: () => void;
+}
+
+function canClone(value: unknown): boolean {
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -126,28 +126,66 @@ describe.each<[string, FileSinkOptions]>([
 });
 
 describe('background writer', () => {
+  const line = (file: string, n: number) => ({ kind: 'append' as const, path: file, run: fakeRun(n) });
+  const ids = async (file: string) =>
+    (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as RunArtifact).runId);
+
   it('holds jobs back to batch them, and flush() sends them at once', async () => {
     const writer = new BackgroundWriter(undefined, 60_000); // a batch would wait a minute without flush()
     const file = join(dir, 'batched.jsonl');
-    const writes = [1, 2, 3].map((n) => writer.write({ kind: 'append', path: file, text: `line ${n}\n` }));
+    const writes = [1, 2, 3].map((n) => writer.write(line(file, n)));
     await writer.flush();
     await Promise.all(writes);
-    expect(await readFile(file, 'utf8')).toBe('line 1\nline 2\nline 3\n');
+    expect(await ids(file)).toEqual(['run-0001', 'run-0002', 'run-0003']);
   });
 
   it('writes on the main thread what a worker that died had not written', async () => {
     const writer = new BackgroundWriter(undefined, 60_000);
     const file = join(dir, 'fallback.jsonl');
-    const first = writer.write({ kind: 'append', path: file, text: 'by the worker\n' });
+    const first = writer.write(line(file, 1));
     await writer.flush();
     await first;
-    const held = [1, 2].map((n) => writer.write({ kind: 'append', path: file, text: `after it died ${n}\n` }));
+    const held = [2, 3].map((n) => writer.write(line(file, n)));
     const worker = (writer as unknown as { worker: { terminate(): Promise<number> } }).worker;
     await worker.terminate();
     await Promise.all(held);
-    await writer.write({ kind: 'append', path: file, text: 'later\n' });
+    await writer.write(line(file, 4));
     await writer.flush();
-    expect(await readFile(file, 'utf8')).toBe('by the worker\nafter it died 1\nafter it died 2\nlater\n');
+    expect(await ids(file)).toEqual(['run-0001', 'run-0002', 'run-0003', 'run-0004']);
+  });
+
+  it('redacts on its thread a run handed over unredacted, and refuses to write one it cannot redact', async () => {
+    const writer = new BackgroundWriter(undefined, 0);
+    const file = join(dir, 'redacted.jsonl');
+    const secret = { ...fakeRun(1), input: { email: 'ada@example.com', key: 'sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD' } };
+    await writer.write({ ...line(file, 1), run: secret, redact: {} });
+    const broken = writer.write({ ...line(file, 2), redact: { rules: [{ name: 'bad' } as never] } });
+    await expect(broken).rejects.toMatchObject({ name: 'RehearseRedactionError', message: expect.stringMatching(/needs a pattern, a pointer or a key/) });
+    await writer.write(line(file, 3));
+    const text = await readFile(file, 'utf8');
+    expect(text).not.toContain('ada@example.com');
+    expect(text).not.toContain('sk-proj-');
+    const [first, third, ...rest] = text.trim().split('\n').map((l) => JSON.parse(l) as RunArtifact);
+    expect(rest).toEqual([]);
+    expect(first?.input).toEqual({ email: '<<EMAIL_1>>', key: '<<OPENAI_KEY_1>>' });
+    expect(first?.redactions?.map((r) => r.placeholder).sort()).toEqual(['<<EMAIL_1>>', '<<OPENAI_KEY_1>>']);
+    expect(third?.runId).toBe('run-0003');
+  });
+
+  it('writes on the main thread a job the worker cannot be sent, and flush() still waits for it', async () => {
+    const writer = new BackgroundWriter(undefined, 0);
+    const file = join(dir, 'uncloneable.jsonl');
+    await writer.write(line(file, 1)); // the worker is up
+    const odd = { ...fakeRun(2), input: { toJSON: () => 'as JSON' } } as unknown as RunArtifact; // a function cannot be cloned
+    const write = writer.write({ ...line(file, 2), run: odd });
+    await writer.flush();
+    await write;
+    await writer.write(line(file, 3));
+    expect(await ids(file)).toEqual(['run-0001', 'run-0002', 'run-0003']);
+    expect((await readFile(file, 'utf8')).split('\n')[1]).toContain('"input":"as JSON"');
   });
 
   it('capture().flush() asks a batching sink to send, for runs written before and during the flush', async () => {
@@ -180,16 +218,15 @@ describe('background writer', () => {
     expect(written.map((r) => r.input)).toEqual([1, 2]);
   });
 
-  it('refuses runs beyond its queue cap, with a message that says what to check', async () => {
-    const writer = new BackgroundWriter(25);
+  it('refuses runs beyond its queue cap, estimated from the size of runs written so far, with a message that says what to check', async () => {
+    const writer = new BackgroundWriter(1); // room for one run at a time, whatever its size
     const file = join(dir, 'capped.jsonl');
-    const first = writer.write({ kind: 'append', path: file, text: 'line one\n' });
-    const second = writer.write({ kind: 'append', path: file, text: 'line two\n' });
-    await expect(writer.write({ kind: 'append', path: file, text: 'line three\n' })).rejects.toThrow(/capture writer is behind .* dropped; check that the disk/);
-    await Promise.all([first, second]);
+    const first = writer.write(line(file, 1));
+    await expect(writer.write(line(file, 2))).rejects.toThrow(/capture writer is behind .* dropped; check that the disk/);
+    await first;
     // Once the queue drains there is room again.
-    await writer.write({ kind: 'append', path: file, text: 'line four\n' });
-    expect(await readFile(file, 'utf8')).toBe('line one\nline two\nline four\n');
+    await writer.write(line(file, 3));
+    expect(await ids(file)).toEqual(['run-0001', 'run-0003']);
   });
 });
 

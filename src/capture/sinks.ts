@@ -1,6 +1,7 @@
 import { backgroundWriter } from './background-writer.js';
 import { mainThreadWriter, type JobWriter } from './file-jobs.js';
 import type { RunArtifact } from '../model/run-artifact.js';
+import type { RedactOptions } from './redact.js';
 
 /**
  * Where captured runs go. `write` may be async; a rejection or throw is reported through the recorder's
@@ -15,6 +16,22 @@ export interface RunSink {
    * is done. The recorder calls it from `flush()`; sinks that write at once need none.
    */
   flush?(): Promise<void>;
+}
+
+/**
+ * The method of the built-in file sinks that takes a run before redaction, with the redaction to apply where
+ * the run is written (their writer thread), which keeps redacting and serializing off the agent's thread.
+ * A symbol the recorder alone uses: sinks written by users always receive runs already redacted.
+ */
+export const WRITE_UNREDACTED: unique symbol = Symbol('rehearse.sink.writeUnredacted');
+
+/** A sink that redacts runs itself before anything is written (the directory and JSONL file sinks). */
+export interface SelfRedactingSink extends RunSink {
+  [WRITE_UNREDACTED](run: RunArtifact, redact: RedactOptions): Promise<void>;
+}
+
+export function redactsItself(sink: RunSink): sink is SelfRedactingSink {
+  return typeof (sink as Partial<SelfRedactingSink>)[WRITE_UNREDACTED] === 'function';
 }
 
 /** A sink, or a plain function that receives each run (to ship runs to your own store). */
@@ -47,8 +64,8 @@ function jobWriter(options: FileSinkOptions | undefined): JobWriter {
  * Writes each run to its own file, `<dir>/<startedAt>-<runId>.run.json`, atomically (a temporary file in the
  * same directory, then a rename), so a reader never sees half a run. Creates `dir` when needed.
  *
- * Only the JSON text is made on the caller's thread; the files are written by a worker thread (see
- * {@link FileSinkOptions.worker}). Every run whose write has resolved, which `flush()` waits for, is on
+ * Under `capture()`, runs are redacted, serialized and written by a worker thread (see
+ * {@link FileSinkOptions.worker}); the agent's thread only hands each run over. Every run whose write has resolved, which `flush()` waits for, is on
  * disk; a process that exits by running out of work, calls `process.exit()` or dies of an uncaught
  * exception still writes every run handed to the sink. A crash (SIGKILL, out of memory, power loss) loses
  * the runs not yet written and may leave a `*.tmp` file, never a partial `.run.json`.
@@ -57,21 +74,22 @@ function jobWriter(options: FileSinkOptions | undefined): JobWriter {
  */
 export function directorySink(dir: string = DEFAULT_RUNS_DIR, options?: FileSinkOptions): RunSink {
   const writer = jobWriter(options);
-  return {
+  // Compact JSON (see jobText): runs are machine-read (promote, replay); the case made from one is what people read.
+  const sink: SelfRedactingSink = {
     name: `directory ${dir}`,
-    write(run) {
-      // Compact: runs are machine-read (promote, replay); the case written from one is the file people read.
-      return writer.write({ kind: 'file', dir, name: runFileName(run), text: `${JSON.stringify(run)}\n` });
-    },
+    write: (run) => writer.write({ kind: 'file', dir, name: runFileName(run), run }),
+    [WRITE_UNREDACTED]: (run, redact) => writer.write({ kind: 'file', dir, name: runFileName(run), run, redact }),
     flush: () => writer.flush(),
   };
+  return sink;
 }
 
 /**
  * Appends each run as one JSON line, to a file (created with its directory) or to a writable stream you own
  * (stdout, a socket, a log shipper).
  *
- * To a file: lines are written in the order runs reach the sink, by a worker thread (see
+ * To a file: lines are written in the order runs reach the sink, by a worker thread that also redacts and
+ * serializes them under `capture()` (see
  * {@link FileSinkOptions.worker}); runs that arrive within 10 ms of each other, or while a
  * write is in progress, go together in one write. Each write opens the file in append mode, writes whole lines and closes it, so lines never
  * interleave with another writer's (one `write(2)` with O_APPEND) and a rotated log is picked up. Durability
@@ -84,13 +102,13 @@ export function directorySink(dir: string = DEFAULT_RUNS_DIR, options?: FileSink
 export function jsonlSink(target: string | NodeJS.WritableStream, options?: FileSinkOptions): RunSink {
   if (typeof target === 'string') {
     const writer = jobWriter(options);
-    return {
+    const sink: SelfRedactingSink = {
       name: `jsonl ${target}`,
-      write(run) {
-        return writer.write({ kind: 'append', path: target, text: `${JSON.stringify(run)}\n` });
-      },
+      write: (run) => writer.write({ kind: 'append', path: target, run }),
+      [WRITE_UNREDACTED]: (run, redact) => writer.write({ kind: 'append', path: target, run, redact }),
       flush: () => writer.flush(),
     };
+    return sink;
   }
   let streamError: Error | undefined;
   target.on('error', (error: Error) => {
