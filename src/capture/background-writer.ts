@@ -4,10 +4,10 @@ import { WRITER_WORKER_SOURCE } from './generated/writer-worker-source.js';
 import { STATE, STATE_SLOTS, type WriterReply, type WriterWorkerData } from './writer-protocol.js';
 
 /*
- * Why a worker thread: redacting a run and serializing it cost tens of microseconds each, and creating a
- * file and renaming it costs the kernel a few hundred, all inside the latency of whatever the agent does
- * next if done on its thread. The main thread only posts the run as recorded (a structured clone, a few
- * microseconds per run in a batch); the worker redacts it, serializes it and makes the system calls. It
+ * Why a worker thread: redacting a run costs tens of microseconds, and creating a file and renaming it costs
+ * the kernel a few hundred, all inside the latency of whatever the agent does next if done on its thread.
+ * The main thread only serializes the run as recorded and posts the text (a string copy); the worker
+ * parses it, redacts it and makes the system calls. It
  * starts on the first write (~30 ms, a few MB), is `unref()`ed while idle so it never keeps a process
  * alive, and `ref()`ed while writes are pending, so a process that ends by running out of work still writes
  * every run it captured. The unredacted run never leaves the process: the worker is a thread of it.
@@ -20,20 +20,12 @@ const EXIT_WAIT_MS = 5000;
  * agent rather than the agent for the writes. If they fall behind for good, the queue cap below bounds memory.
  */
 const WRITER_NICE = 19;
-/**
- * Runs waiting for the worker, in characters of JSON, beyond which new runs are refused (and reported), so a
- * stalled disk cannot exhaust memory. Runs wait as objects and are serialized by the worker, so their size
- * is estimated from the runs written so far (see `averageChars`).
- */
+/** Text waiting for the worker beyond which new runs are refused (and reported), so a stalled disk cannot exhaust memory. */
 export const DEFAULT_MAX_QUEUED_CHARS = 64 * 1024 * 1024;
-/** The size assumed for a run before the worker has reported any: a run with a few tool and model calls. */
-const INITIAL_AVERAGE_CHARS = 8 * 1024;
 
 interface Waiter {
   job: NumberedJob;
-  /** The size counted for this job against the cap while it waits. */
-  estimate: number;
-  resolve(): void;
+  resolve(text?: string): void;
   reject(error: Error): void;
 }
 
@@ -67,32 +59,33 @@ export class BackgroundWriter {
   private urgent = false;
   private readonly flushes: { seq: number; resolve(): void }[] = [];
   /** Writes done on the main thread (no worker), for `flush()`. */
-  private readonly mainThreadWrites = new Set<Promise<void>>();
+  private readonly mainThreadWrites = new Set<Promise<unknown>>();
   private seq = 0;
   private queuedChars = 0;
-  /** Characters per run written so far (a moving average), to estimate what waiting runs will take. */
-  private averageChars = INITIAL_AVERAGE_CHARS;
 
   constructor(
     private readonly maxQueuedChars = DEFAULT_MAX_QUEUED_CHARS,
     private readonly batchDelayMs = BATCH_DELAY_MS,
   ) {}
 
-  /** Runs `job`; resolves when it is on disk (in the OS's file cache), rejects with the file system's error. */
-  write(job: FileJob): Promise<void> {
+  /**
+   * Runs `job`; resolves when it is on disk (in the OS's file cache), or with the JSON line of a `text` job;
+   * rejects with the file system's error, or an error named `RehearseRedactionError` when the run could not
+   * be redacted (it is then not written at all).
+   */
+  write(job: FileJob): Promise<string | undefined> {
     const numbered = job as NumberedJob;
     numbered.seq = ++this.seq;
     if (this.mainThreadOnly || !this.start()) return this.onMainThread(numbered);
-    const estimate = this.averageChars;
-    if (this.waiting.size > 0 && this.queuedChars + estimate > this.maxQueuedChars) {
+    if (this.queuedChars + job.json.length > this.maxQueuedChars) {
       const mb = (this.queuedChars / 1024 / 1024).toFixed(1);
       return Promise.reject(
-        new Error(`the capture writer is behind (${this.waiting.size} runs, about ${mb} MB waiting for the disk), so this run was dropped; check that the disk is writable and not full`),
+        new Error(`the capture writer is behind (${this.waiting.size} runs, ${mb} MB waiting for the disk), so this run was dropped; check that the disk is writable and not full`),
       );
     }
-    this.queuedChars += estimate;
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.set(numbered.seq, { job: numbered, estimate, resolve, reject });
+    this.queuedChars += job.json.length;
+    return new Promise<string | undefined>((resolve, reject) => {
+      this.waiting.set(numbered.seq, { job: numbered, resolve, reject });
       this.queue.push(numbered);
       // The timer is not unref()ed: like the worker while it has jobs, it keeps the process alive until they are written.
       if (this.urgent) this.postQueued();
@@ -109,7 +102,7 @@ export class BackgroundWriter {
     return new Promise((resolve) => this.flushes.push({ seq: this.seq, resolve }));
   }
 
-  private onMainThread(job: NumberedJob): Promise<void> {
+  private onMainThread(job: NumberedJob): Promise<string | undefined> {
     const write = runJobAsync(job, this.tag);
     this.mainThreadWrites.add(write);
     const forget = () => void this.mainThreadWrites.delete(write);
@@ -162,7 +155,7 @@ export class BackgroundWriter {
       const waiter = this.waiting.get(job.seq);
       if (!waiter) continue;
       this.waiting.delete(job.seq);
-      this.queuedChars -= waiter.estimate;
+      this.queuedChars -= job.json.length;
       this.onMainThread(job).then(waiter.resolve, (error: unknown) => waiter.reject(asError(error)));
     }
     // Every earlier batch was acknowledged before this one was posted, so these were the last jobs out.
@@ -173,19 +166,17 @@ export class BackgroundWriter {
     }
   }
 
-  private acknowledge({ done, chars, errors }: WriterReply): void {
+  private acknowledge({ done, errors, texts }: WriterReply): void {
     const failed = errors.length > 0 ? new Map(errors.map((e) => [e.seq, e])) : undefined;
-    let count = 0;
+    const made = texts.length > 0 ? new Map(texts.map((t) => [t.seq, t.text])) : undefined;
     for (const [seq, waiter] of this.waiting) {
       if (seq > done) break;
       this.waiting.delete(seq);
-      this.queuedChars -= waiter.estimate;
-      count++;
+      this.queuedChars -= waiter.job.json.length;
       const error = failed?.get(seq);
       if (error) waiter.reject(Object.assign(new Error(error.message), { name: error.name }, error.code === undefined ? {} : { code: error.code }));
-      else waiter.resolve();
+      else waiter.resolve(made?.get(seq));
     }
-    if (count > 0 && chars > 0) this.averageChars = Math.max(256, Math.round((this.averageChars + chars / count) / 2));
     this.inFlight = false;
     this.settleFlushes(done);
     // Jobs that queued up while this batch was written wait for the next batch like any other: posting them
@@ -215,7 +206,8 @@ export class BackgroundWriter {
     this.worker = undefined;
     const done = Atomics.load(this.state, STATE.done);
     for (const [seq, waiter] of this.waiting) {
-      if (seq <= done) waiter.resolve();
+      // Texts the worker made but never sent back are made again here; its writes are on disk.
+      if (seq <= done && waiter.job.kind !== 'text') waiter.resolve();
       else this.onMainThread(waiter.job).then(waiter.resolve, (error: unknown) => waiter.reject(asError(error)));
     }
     this.waiting.clear();
@@ -230,7 +222,8 @@ export class BackgroundWriter {
 
   /**
    * `process.exit()` (or an uncaught exception) ends the process without waiting for the worker: stop it
-   * between two writes, then write what it had not done, synchronously, here.
+   * between two writes, then write what it had not done, synchronously, here. (`text` jobs are made too, but
+   * nothing can receive them any more: a stream or function sink gets no run after the process exits.)
    */
   private writeRestOnExit(): void {
     if (this.mainThreadOnly || this.waiting.size === 0) return;

@@ -9,22 +9,33 @@ import { redactRun } from './redact-run.js';
  * The file writes the capture sinks make, as plain data: a job can be posted to the background writer's
  * worker thread, run there, or run on the main thread when there is no worker (or at process exit).
  *
- * - `file`: writes the run to `<dir>/<name>` atomically: a temporary file in the same directory, then a
- *   rename, so a reader sees the whole file or none of it.
+ * - `file`: writes the run to `<dir>/<name>` atomically: a temporary file in the same
+ *   directory, then a rename, so a reader sees the whole file or none of it.
  * - `append`: appends the run as one JSON line to `path` in one write.
+ * - `text`: writes nothing; the run's JSON line comes back to the caller (for a stream or function that
+ *   ships runs elsewhere).
  *
- * Both create the directory when it is missing. A job carries the run as recorded and, unless the run is
- * redacted already, the redaction to apply: redacting and serializing are most of what capturing a run
- * costs, and done where the job runs they stay off the agent's thread.
+ * Both writes create the directory when it is missing. A job carries the run as JSON and, unless the run is
+ * redacted already, the redaction to apply: redaction is most of what capturing a run costs, and done where
+ * the job runs it stays off the agent's thread. JSON, because a string crosses to a thread for the price of
+ * a copy, where a structured clone of the same run costs the agent's thread two to three times what
+ * `JSON.stringify` does.
  */
-export type FileJob = ({ kind: 'file'; dir: string; name: string } | { kind: 'append'; path: string }) & {
-  run: RunArtifact;
-  /** Redact the run with these options before it is serialized; absent when it needs no redaction. */
+export type FileJob = ({ kind: 'file'; dir: string; name: string } | { kind: 'append'; path: string } | { kind: 'text' }) & {
+  /** The run as JSON: as recorded when `redact` is given, else as it is to be written. */
+  json: string;
+  /** Redact the run with these options before it is written; absent when it needs no redaction. */
   redact?: RedactOptions;
 };
 
 /** A job with its place in the writer's order (also what makes its temporary file name unique). */
 export type NumberedJob = FileJob & { seq: number };
+
+/** `2024-06-11T10:30:00.123Z-<runId>.run.json`, with `:` made safe for every file system. */
+export function runFileName(run: Pick<RunArtifact, 'startedAt' | 'runId'>): string {
+  const safeId = run.runId.replace(/[^A-Za-z0-9._-]/g, '_');
+  return `${run.startedAt.replace(/:/g, '-')}-${safeId}.run.json`;
+}
 
 /** Marks a job that failed because its run could not be redacted: nothing of it was written. */
 export const REDACTION_ERROR_NAME = 'RehearseRedactionError';
@@ -35,17 +46,16 @@ export const REDACTION_ERROR_NAME = 'RehearseRedactionError';
  * the run is never written unredacted.
  */
 export function jobText(job: FileJob): string {
-  let run = job.run;
-  if (job.redact) {
-    try {
-      run = redactRun(run, job.redact);
-    } catch (error) {
-      const failure = new Error(asError(error).message);
-      failure.name = REDACTION_ERROR_NAME;
-      throw failure;
-    }
+  if (!job.redact) return `${job.json}\n`;
+  let redacted: RunArtifact;
+  try {
+    redacted = redactRun(JSON.parse(job.json) as RunArtifact, job.redact);
+  } catch (error) {
+    const failure = new Error(asError(error).message);
+    failure.name = REDACTION_ERROR_NAME;
+    throw failure;
   }
-  return `${JSON.stringify(run)}\n`;
+  return `${JSON.stringify(redacted)}\n`;
 }
 
 /** Called around each write by the worker thread, for its stop protocol with the main thread. */
@@ -56,10 +66,10 @@ export interface JobHooks {
   afterWrite(seq: number): void;
 }
 
-/** What a batch did: the jobs that failed, and how many characters were written (sizes the writer's queue cap). */
+/** What a batch did: the jobs that failed, and the lines of `text` jobs. */
 export interface BatchOutcome {
   errors: { seq: number; error: Error }[];
-  chars: number;
+  texts: { seq: number; text: string }[];
   /** False when `beforeWrite` stopped the batch. */
   finished: boolean;
 }
@@ -71,9 +81,9 @@ export interface BatchOutcome {
  */
 export function runJobsSync(jobs: readonly NumberedJob[], tag: string, hooks?: JobHooks): BatchOutcome {
   const errors: { seq: number; error: Error }[] = [];
-  let chars = 0;
+  const texts: { seq: number; text: string }[] = [];
   for (let i = 0; i < jobs.length; ) {
-    if (hooks && !hooks.beforeWrite()) return { errors, chars, finished: false };
+    if (hooks && !hooks.beforeWrite()) return { errors, texts, finished: false };
     const job = jobs[i]!;
     let last = i;
     try {
@@ -91,11 +101,12 @@ export function runJobsSync(jobs: readonly NumberedJob[], tag: string, hooks?: J
           }
         }
         if (text !== '') appendSync(job.path, text);
-        chars += text.length;
-      } else {
+      } else if (job.kind === 'file') {
         const text = jobText(job);
         writeAtomicSync(job.dir, job.name, text, `${tag}-${job.seq}`);
-        chars += text.length;
+      } else {
+        const text = jobText(job);
+        texts.push({ seq: job.seq, text });
       }
     } catch (error) {
       // The write failed: every job it carried failed with it (those already failing redaction are listed).
@@ -105,7 +116,7 @@ export function runJobsSync(jobs: readonly NumberedJob[], tag: string, hooks?: J
     hooks?.afterWrite(jobs[last]!.seq);
     i = last + 1;
   }
-  return { errors, chars, finished: true };
+  return { errors, texts, finished: true };
 }
 
 function appendSync(path: string, text: string): void {
@@ -141,23 +152,25 @@ const appendChains = new Map<string, Promise<unknown>>();
 
 /**
  * Runs one job on the main thread with asynchronous file calls: the path for `{ worker: false }` and for a
- * process where a worker thread cannot start.
+ * process where a worker thread cannot start. Resolves with the text for a `text` job.
  */
-export function runJobAsync(job: NumberedJob, tag: string): Promise<void> {
+export function runJobAsync(job: NumberedJob, tag: string): Promise<string | undefined> {
   let text: string;
   try {
     text = jobText(job);
   } catch (error) {
     return Promise.reject(asError(error));
   }
-  if (job.kind === 'file') return writeAtomicAsync(job.dir, job.name, text, `${tag}-${job.seq}`);
+  if (job.kind === 'text') return Promise.resolve(text);
+  if (job.kind === 'file') return writeAtomicAsync(job.dir, job.name, text, `${tag}-${job.seq}`).then(() => undefined);
   const previous = appendChains.get(job.path) ?? Promise.resolve();
-  const next = previous.then(() => appendAsync(job.path, text));
+  const path = job.path;
+  const next = previous.then(() => appendAsync(path, text)).then(() => undefined);
   const settled = next.catch(() => {});
-  appendChains.set(job.path, settled);
+  appendChains.set(path, settled);
   // Forget a file's chain once it is idle, so a long-lived process does not keep one entry per file forever.
   void settled.then(() => {
-    if (appendChains.get(job.path) === settled) appendChains.delete(job.path);
+    if (appendChains.get(path) === settled) appendChains.delete(path);
   });
   return next;
 }
@@ -196,14 +209,15 @@ export function asError(error: unknown): Error {
 
 /** Something that runs file jobs: the background writer, or the main thread itself. */
 export interface JobWriter {
-  write(job: FileJob): Promise<void>;
+  /** Runs `job`; resolves when it is done (with the JSON line, for a `text` job). */
+  write(job: FileJob): Promise<string | undefined>;
   /** Resolves when every job written so far is done (failed ones included: their `write` promise says so). */
   flush(): Promise<void>;
 }
 
 let mainThreadSeq = 0;
 const mainThreadTag = `${process.pid}-main-${Math.random().toString(16).slice(2, 8)}`;
-const mainThreadPending = new Set<Promise<void>>();
+const mainThreadPending = new Set<Promise<unknown>>();
 
 /** Runs jobs on the main thread with asynchronous file calls (`{ worker: false }`). */
 export const mainThreadWriter: JobWriter = {

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunArtifact } from '../model/run-artifact.js';
@@ -114,6 +115,41 @@ describe.each<[string, FileSinkOptions]>([
     expect(readdirSync(join(dir, 'runs'))).toHaveLength(30);
   });
 
+  it('jsonl to a function or a stream: redacted JSON lines, in the order runs ended, once each', async () => {
+    const shipped: string[] = [];
+    const stream = new PassThrough();
+    let streamed = '';
+    stream.on('data', (chunk: Buffer) => (streamed += chunk.toString()));
+    const agent = capture(async (x: number) => ({ echo: x, contact: `user${x}@example.com` }), {
+      sink: [jsonlSink((json) => void shipped.push(json), options), jsonlSink(stream, options)],
+    });
+    for (let i = 0; i < 25; i++) await agent(i);
+    await agent.flush();
+    const streamedLines = streamed.split('\n');
+    expect(streamedLines.pop()).toBe('');
+    expect(streamedLines).toEqual(shipped); // the same text, each line whole
+    const runs = shipped.map((json) => JSON.parse(json) as RunArtifact);
+    expect(runs.map((r) => r.input)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    expect(shipped.join('\n')).not.toContain('@example.com');
+    expect(runs[3]?.output).toEqual({ echo: 3, contact: '<<EMAIL_1>>' });
+  });
+
+  it('jsonl to a function: a rejected or throwing function is reported as a sink error, and later runs still go', async () => {
+    const errors: string[] = [];
+    let calls = 0;
+    const agent = capture(async (x: number) => x, {
+      sink: jsonlSink(function ship() {
+        if (++calls === 1) throw new Error('queue unavailable');
+        if (calls === 2) return Promise.reject(new Error('queue full'));
+      }, options),
+      onError: (error, context) => errors.push(`${context.stage} ${context.sink}: ${error.message}`),
+    });
+    for (let i = 0; i < 3; i++) await agent(i);
+    await agent.flush();
+    expect(calls).toBe(3);
+    expect(errors).toEqual(['sink jsonl ship: queue unavailable', 'sink jsonl ship: queue full']);
+  });
+
   it('capture(): every run finished before flush() resolves is on disk', async () => {
     const file = join(dir, 'runs.jsonl');
     const agent = capture(async (x: number) => x * 2, { sink: [directorySink(join(dir, 'runs'), options), jsonlSink(file, options)] });
@@ -126,7 +162,7 @@ describe.each<[string, FileSinkOptions]>([
 });
 
 describe('background writer', () => {
-  const line = (file: string, n: number) => ({ kind: 'append' as const, path: file, run: fakeRun(n) });
+  const line = (file: string, n: number) => ({ kind: 'append' as const, path: file, json: JSON.stringify(fakeRun(n)) });
   const ids = async (file: string) =>
     (await readFile(file, 'utf8'))
       .trim()
@@ -161,7 +197,7 @@ describe('background writer', () => {
     const writer = new BackgroundWriter(undefined, 0);
     const file = join(dir, 'redacted.jsonl');
     const secret = { ...fakeRun(1), input: { email: 'ada@example.com', key: 'sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD' } };
-    await writer.write({ ...line(file, 1), run: secret, redact: {} });
+    await writer.write({ ...line(file, 1), json: JSON.stringify(secret), redact: {} });
     const broken = writer.write({ ...line(file, 2), redact: { rules: [{ name: 'bad' } as never] } });
     await expect(broken).rejects.toMatchObject({ name: 'RehearseRedactionError', message: expect.stringMatching(/needs a pattern, a pointer or a key/) });
     await writer.write(line(file, 3));
@@ -175,17 +211,18 @@ describe('background writer', () => {
     expect(third?.runId).toBe('run-0003');
   });
 
-  it('writes on the main thread a job the worker cannot be sent, and flush() still waits for it', async () => {
+  it('redacts and writes on the main thread a job that cannot be sent to the worker, and flush() still waits for it', async () => {
     const writer = new BackgroundWriter(undefined, 0);
     const file = join(dir, 'uncloneable.jsonl');
     await writer.write(line(file, 1)); // the worker is up
-    const odd = { ...fakeRun(2), input: { toJSON: () => 'as JSON' } } as unknown as RunArtifact; // a function cannot be cloned
-    const write = writer.write({ ...line(file, 2), run: odd });
+    const secret = { ...fakeRun(2), input: 'call me at ada@example.com' };
+    const options = { rules: [{ name: 'ticket', pattern: /TICKET-\d+/, describe: () => 'a function cannot be cloned' }] };
+    const write = writer.write({ ...line(file, 2), json: JSON.stringify(secret), redact: options as never });
     await writer.flush();
     await write;
     await writer.write(line(file, 3));
     expect(await ids(file)).toEqual(['run-0001', 'run-0002', 'run-0003']);
-    expect((await readFile(file, 'utf8')).split('\n')[1]).toContain('"input":"as JSON"');
+    expect(await readFile(file, 'utf8')).toContain('"input":"call me at <<EMAIL_1>>"');
   });
 
   it('capture().flush() asks a batching sink to send, for runs written before and during the flush', async () => {
@@ -218,15 +255,17 @@ describe('background writer', () => {
     expect(written.map((r) => r.input)).toEqual([1, 2]);
   });
 
-  it('refuses runs beyond its queue cap, estimated from the size of runs written so far, with a message that says what to check', async () => {
-    const writer = new BackgroundWriter(1); // room for one run at a time, whatever its size
+  it('refuses runs beyond its queue cap, with a message that says what to check', async () => {
+    const size = JSON.stringify(fakeRun(1)).length;
+    const writer = new BackgroundWriter(2 * size); // room for two runs
     const file = join(dir, 'capped.jsonl');
     const first = writer.write(line(file, 1));
-    await expect(writer.write(line(file, 2))).rejects.toThrow(/capture writer is behind .* dropped; check that the disk/);
-    await first;
+    const second = writer.write(line(file, 2));
+    await expect(writer.write(line(file, 4))).rejects.toThrow(/capture writer is behind \(2 runs, .* dropped; check that the disk/);
+    await Promise.all([first, second]);
     // Once the queue drains there is room again.
     await writer.write(line(file, 3));
-    expect(await ids(file)).toEqual(['run-0001', 'run-0003']);
+    expect(await ids(file)).toEqual(['run-0001', 'run-0002', 'run-0003']);
   });
 });
 

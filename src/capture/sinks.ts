@@ -1,5 +1,5 @@
 import { backgroundWriter } from './background-writer.js';
-import { mainThreadWriter, type JobWriter } from './file-jobs.js';
+import { mainThreadWriter, runFileName, type JobWriter } from './file-jobs.js';
 import type { RunArtifact } from '../model/run-artifact.js';
 import type { RedactOptions } from './redact.js';
 
@@ -40,11 +40,7 @@ export type RunSinkLike = RunSink | ((run: RunArtifact) => void | Promise<void>)
 /** The default directory for captured runs, relative to the working directory. */
 export const DEFAULT_RUNS_DIR = '.rehearse/runs';
 
-/** `2024-06-11T10:30:00.123Z-<runId>.run.json`, with `:` made safe for every file system. */
-export function runFileName(run: Pick<RunArtifact, 'startedAt' | 'runId'>): string {
-  const safeId = run.runId.replace(/[^A-Za-z0-9._-]/g, '_');
-  return `${run.startedAt.replace(/:/g, '-')}-${safeId}.run.json`;
-}
+export { runFileName };
 
 /** Options of the file sinks. */
 export interface FileSinkOptions {
@@ -64,8 +60,8 @@ function jobWriter(options: FileSinkOptions | undefined): JobWriter {
  * Writes each run to its own file, `<dir>/<startedAt>-<runId>.run.json`, atomically (a temporary file in the
  * same directory, then a rename), so a reader never sees half a run. Creates `dir` when needed.
  *
- * Under `capture()`, runs are redacted, serialized and written by a worker thread (see
- * {@link FileSinkOptions.worker}); the agent's thread only hands each run over. Every run whose write has resolved, which `flush()` waits for, is on
+ * Under `capture()`, runs are redacted and written by a worker thread (see {@link FileSinkOptions.worker});
+ * the agent's thread only serializes each run and hands it over. Every run whose write has resolved, which `flush()` waits for, is on
  * disk; a process that exits by running out of work, calls `process.exit()` or dies of an uncaught
  * exception still writes every run handed to the sink. A crash (SIGKILL, out of memory, power loss) loses
  * the runs not yet written and may leave a `*.tmp` file, never a partial `.run.json`.
@@ -74,11 +70,12 @@ function jobWriter(options: FileSinkOptions | undefined): JobWriter {
  */
 export function directorySink(dir: string = DEFAULT_RUNS_DIR, options?: FileSinkOptions): RunSink {
   const writer = jobWriter(options);
+  // A file job's write resolves with nothing (only `text` jobs resolve with their line), hence the casts.
   // Compact JSON (see jobText): runs are machine-read (promote, replay); the case made from one is what people read.
   const sink: SelfRedactingSink = {
     name: `directory ${dir}`,
-    write: (run) => writer.write({ kind: 'file', dir, name: runFileName(run), run }),
-    [WRITE_UNREDACTED]: (run, redact) => writer.write({ kind: 'file', dir, name: runFileName(run), run, redact }),
+    write: (run) => writer.write({ kind: 'file', dir, name: runFileName(run), json: JSON.stringify(run) }) as Promise<void>,
+    [WRITE_UNREDACTED]: (run, redact) => writer.write({ kind: 'file', dir, name: runFileName(run), json: JSON.stringify(run), redact }) as Promise<void>,
     flush: () => writer.flush(),
   };
   return sink;
@@ -88,40 +85,65 @@ export function directorySink(dir: string = DEFAULT_RUNS_DIR, options?: FileSink
  * Appends each run as one JSON line, to a file (created with its directory) or to a writable stream you own
  * (stdout, a socket, a log shipper).
  *
- * To a file: lines are written in the order runs reach the sink, by a worker thread that also redacts and
- * serializes them under `capture()` (see
+ * To a file: lines are written in the order runs reach the sink, by a worker thread that also redacts them
+ * under `capture()` (see
  * {@link FileSinkOptions.worker}); runs that arrive within 10 ms of each other, or while a
  * write is in progress, go together in one write. Each write opens the file in append mode, writes whole lines and closes it, so lines never
  * interleave with another writer's (one `write(2)` with O_APPEND) and a rotated log is picked up. Durability
  * at exit and on a crash is as for {@link directorySink}; a crash never leaves half a line.
  *
- * To a stream: writes are serialised, so lines never interleave within a process. The sink listens for the
- * stream's `error` events (so a broken stream does not crash the process) and reports the error with the
- * next write.
+ * To a stream: lines are written in the order runs reach the sink, so they never interleave within a
+ * process. The sink listens for the stream's `error` events (so a broken stream does not crash the process)
+ * and reports the error with the next write.
+ *
+ * To a function: each run's JSON (one line, no newline) is handed to `fn`, in order, to ship runs to a queue,
+ * a log pipeline or an HTTP endpoint. Prefer this to a function sink that receives run objects when the runs
+ * are serialized anyway: under `capture()`, the lines are redacted on the writer thread, and the run is
+ * serialized once.
+ *
+ * A stream or function gets each run from the writer thread, in batches (see {@link FileSinkOptions.worker});
+ * runs not yet handed over when the process calls `process.exit()` are lost, as nothing can receive them.
+ *
+ * @example
+ * capture(agent, { sink: jsonlSink((json) => queue.send({ body: json })) });
  */
-export function jsonlSink(target: string | NodeJS.WritableStream, options?: FileSinkOptions): RunSink {
+export function jsonlSink(target: string | NodeJS.WritableStream | ((json: string) => void | Promise<void>), options?: FileSinkOptions): RunSink {
   if (typeof target === 'string') {
     const writer = jobWriter(options);
     const sink: SelfRedactingSink = {
       name: `jsonl ${target}`,
-      write: (run) => writer.write({ kind: 'append', path: target, run }),
-      [WRITE_UNREDACTED]: (run, redact) => writer.write({ kind: 'append', path: target, run, redact }),
+      write: (run) => writer.write({ kind: 'append', path: target, json: JSON.stringify(run) }) as Promise<void>,
+      [WRITE_UNREDACTED]: (run, redact) => writer.write({ kind: 'append', path: target, json: JSON.stringify(run), redact }) as Promise<void>,
       flush: () => writer.flush(),
     };
     return sink;
   }
+  const deliver = typeof target === 'function' ? lineFunction(target) : lineStream(target);
+  const writer = jobWriter(options);
+  const sink: SelfRedactingSink = {
+    name: typeof target === 'function' ? `jsonl ${target.name || 'function'}` : 'jsonl stream',
+    write: (run) => writer.write({ kind: 'text', json: JSON.stringify(run) }).then(deliver),
+    [WRITE_UNREDACTED]: (run, redact) => writer.write({ kind: 'text', json: JSON.stringify(run), redact }).then(deliver),
+    flush: () => writer.flush(),
+  };
+  return sink;
+}
+
+/** Each line to `fn`, without its newline: one run's JSON. */
+function lineFunction(fn: (json: string) => void | Promise<void>): (line: string | undefined) => void | Promise<void> {
+  return (line) => fn(line!.slice(0, -1));
+}
+
+function lineStream(stream: NodeJS.WritableStream): (line: string | undefined) => Promise<void> {
   let streamError: Error | undefined;
-  target.on('error', (error: Error) => {
+  stream.on('error', (error: Error) => {
     streamError = error;
   });
-  return {
-    name: 'jsonl stream',
-    write(run) {
-      if (streamError) return Promise.reject(streamError);
-      return new Promise<void>((resolve, reject) => {
-        target.write(`${JSON.stringify(run)}\n`, (error?: Error | null) => (error ? reject(error) : resolve()));
-      });
-    },
+  return (line) => {
+    if (streamError) return Promise.reject(streamError);
+    return new Promise<void>((resolve, reject) => {
+      stream.write(line!, (error?: Error | null) => (error ? reject(error) : resolve()));
+    });
   };
 }
 

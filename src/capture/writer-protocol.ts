@@ -19,9 +19,9 @@ export interface WriterWorkerData {
   nice: number;
 }
 
-/** The thread's reply to one batch: the last job it covered, what failed, and how much it wrote. */
+/** The thread's reply to one batch: the last job it covered, what failed, and the lines of `text` jobs. */
 export interface WriterReply {
   done: number;
-  chars: number;
+  texts: { seq: number; text: string }[];
   errors: { seq: number; name: string; message: string; code?: string | undefined }[];
 }

@@ -50,11 +50,11 @@ function release(): void {
 
 port.on('message', (jobs: NumberedJob[]) => {
   if (stopped) return;
-  const { errors, chars, finished } = runJobsSync(jobs, tag, hooks);
+  const { errors, texts, finished } = runJobsSync(jobs, tag, hooks);
   if (!finished) return; // the process is exiting: the main thread writes the rest
   const reply: WriterReply = {
     done: jobs[jobs.length - 1]!.seq,
-    chars,
+    texts,
     errors: errors.map(({ seq, error }) => ({ seq, name: error.name, message: error.message, code: (error as NodeJS.ErrnoException).code })),
   };
   port.postMessage(reply);
