@@ -129,16 +129,22 @@ function appendSync(path: string, text: string): void {
   }
 }
 
+/*
+ * Temporary files are created exclusively (O_EXCL): the name is unique (process, writer, job), so a file
+ * already there is not ours, and O_EXCL never writes through it, nor through a symlink planted in its place.
+ */
+const NEW_FILE = { flag: 'wx' } as const;
+
 function writeAtomicSync(dir: string, name: string, text: string, unique: string): void {
   const file = join(dir, name);
   const temp = `${file}.${unique}.tmp`;
   try {
     try {
-      writeFileSync(temp, text);
+      writeFileSync(temp, text, NEW_FILE);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       mkdirSync(dir, { recursive: true });
-      writeFileSync(temp, text);
+      writeFileSync(temp, text, NEW_FILE);
     }
     renameSync(temp, file);
   } catch (error) {
@@ -190,11 +196,11 @@ async function writeAtomicAsync(dir: string, name: string, text: string, unique:
   const temp = `${file}.${unique}.tmp`;
   try {
     try {
-      await writeFile(temp, text);
+      await writeFile(temp, text, NEW_FILE);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       await mkdir(dir, { recursive: true });
-      await writeFile(temp, text);
+      await writeFile(temp, text, NEW_FILE);
     }
     await rename(temp, file);
   } catch (error) {

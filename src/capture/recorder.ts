@@ -1,5 +1,5 @@
 import type { Json, JsonObject } from '../model/json.js';
-import type { ModelCallEvent, ToolCallEvent } from '../model/case.js';
+import type { ModelCallEvent, RecordedError, TimelineEvent, ToolCallEvent } from '../model/case.js';
 import type { RunAgentInfo, RunArtifact, RunFailure } from '../model/run-artifact.js';
 import { currentInterceptor, runWithInterceptor } from '../replay/scope.js';
 import { toJsonValue, toRecordedError } from './json-value.js';
@@ -159,7 +159,23 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
   };
 
   function finish(item: Finishing): void {
-    const { artifact, scope } = item;
+    const { run, durationMs } = item;
+    const { scope } = run;
+    const artifact: RunArtifact = {
+      format: RUN_FORMAT,
+      version: RUN_VERSION,
+      runId: scope.runId,
+      agent,
+      ...(environment !== undefined && { environment }),
+      startedAt: isoTimestamp(run.startedAtMs),
+      endedAt: isoTimestamp(run.startedAtMs + durationMs),
+      durationMs,
+      input: run.input,
+      timeline: item.timeline,
+      status: item.error ? 'errored' : 'ok',
+    };
+    if (item.error) artifact.error = item.error;
+    else if (item.output !== undefined) artifact.output = item.output;
     try {
       if (artifact.status === 'ok' && options.judge) applyJudge(artifact, scope, options.judge(item.rawOutput));
       if (scope.failure && artifact.status === 'ok') {
@@ -210,54 +226,54 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
     written();
   }
 
-  function start(input: unknown, extras: RunExtras = {}): ActiveRun {
+  /** Starts recording a run: the scope its calls go to, its start time and the snapshot of its input. */
+  function begin(input: unknown, extras: RunExtras | undefined): RunInProgress {
     const outer = currentInterceptor();
-    const scope = new CaptureScope(extras.runId ?? newRunId(), isCaptureScope(outer) ? outer : undefined);
-    const startedAtMs = Date.now();
-    const t0 = performance.now();
+    const scope = new CaptureScope(extras?.runId, isCaptureScope(outer) ? outer : undefined);
+    if (extras?.metadata) scope.metadata = { ...extras.metadata };
     let inputJson: Json;
     try {
       inputJson = toJsonValue(input);
     } catch {
       inputJson = null;
     }
-    let ended = false;
-    if (extras.metadata) scope.metadata = { ...extras.metadata };
+    return { scope, startedAtMs: Date.now(), t0: performance.now(), input: inputJson, ended: false };
+  }
 
+  /**
+   * Ends a run: takes what must be taken now (its duration, its timeline, a snapshot of the output) and
+   * leaves the rest (the artifact, its id, judging, redaction, the sinks) to `finish`, off the caller's path.
+   */
+  function endRun(run: RunInProgress, outcome: { output?: unknown } | { error: unknown }, resolve?: () => void): void {
+    if (run.ended) {
+      resolve?.();
+      return;
+    }
+    run.ended = true;
+    const durationMs = roundMs(performance.now() - run.t0);
+    const timeline = run.scope.close();
+    const item: Finishing = { run, durationMs, timeline, resolve };
+    if ('error' in outcome) item.error = toRecordedError(outcome.error);
+    else {
+      item.rawOutput = outcome.output;
+      if (outcome.output !== undefined) item.output = toJsonValue(outcome.output);
+    }
+    finishLater(item);
+  }
+
+  function start(input: unknown, extras?: RunExtras): ActiveRun {
+    const run = begin(input, extras);
+    const { scope } = run;
     return {
-      runId: scope.runId,
+      get runId() {
+        return scope.runId;
+      },
       within: (fn) => runWithInterceptor(scope, fn),
       recordToolCall: (event) => scope.addToolCall({ type: 'tool', ...event }),
       recordModelCall: (event) => scope.addModelCall({ type: 'model', ...event }),
       fail: (summary, atStep) => scope.markFailed(summary, atStep),
       annotate: (metadata) => scope.annotate(metadata),
-      end(outcome) {
-        if (ended) return Promise.resolve();
-        ended = true;
-        const durationMs = roundMs(performance.now() - t0);
-        const timeline = scope.close();
-        const artifact: RunArtifact = {
-          format: RUN_FORMAT,
-          version: RUN_VERSION,
-          runId: scope.runId,
-          agent,
-          ...(environment !== undefined && { environment }),
-          startedAt: isoTimestamp(startedAtMs),
-          endedAt: isoTimestamp(startedAtMs + durationMs),
-          durationMs,
-          input: inputJson,
-          timeline,
-          status: 'ok',
-        };
-        const rawOutput = 'error' in outcome ? undefined : outcome.output;
-        if ('error' in outcome) {
-          artifact.status = 'errored';
-          artifact.error = toRecordedError(outcome.error);
-        } else if (outcome.output !== undefined) {
-          artifact.output = toJsonValue(outcome.output);
-        }
-        return new Promise<void>((resolve) => finishLater({ artifact, scope, rawOutput, resolve }));
-      },
+      end: (outcome) => new Promise<void>((resolve) => endRun(run, outcome, resolve)),
     };
   }
 
@@ -266,27 +282,27 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       // Disabled, or inside a replay (which answers the tools itself): stay out of the way.
       const outer = currentInterceptor();
       if (!enabled || (outer !== undefined && !isCaptureScope(outer))) return fn();
-      const run = start(input, extras);
+      const run = begin(input, extras);
       let result: T;
       try {
-        result = run.within(fn);
+        result = runWithInterceptor(run.scope, fn);
       } catch (error) {
-        void run.end({ error });
+        endRun(run, { error });
         throw error;
       }
       if (isThenable(result)) {
         return result.then(
           (output) => {
-            void run.end({ output });
+            endRun(run, { output });
             return output;
           },
           (error: unknown) => {
-            void run.end({ error });
+            endRun(run, { error });
             throw error;
           },
         ) as T;
       }
-      void run.end({ output: result });
+      endRun(run, { output: result });
       return result;
     },
     start,
@@ -335,14 +351,29 @@ function env(...names: string[]): string | undefined {
   return undefined;
 }
 
-/** A run that ended and waits to be judged, redacted and handed to the sinks. */
+/** A run being recorded. */
+interface RunInProgress {
+  readonly scope: CaptureScope;
+  readonly startedAtMs: number;
+  /** `performance.now()` at the start, for the duration. */
+  readonly t0: number;
+  /** The input's snapshot, taken at the start (the agent may change the object it was given). */
+  readonly input: Json;
+  ended: boolean;
+}
+
+/** A run that ended and waits to be assembled, judged, redacted and handed to the sinks. */
 interface Finishing {
-  artifact: RunArtifact;
-  scope: CaptureScope;
-  /** The output as returned, for `judge` (the artifact holds its JSON snapshot). */
-  rawOutput: unknown;
+  run: RunInProgress;
+  durationMs: number;
+  timeline: TimelineEvent[];
+  /** The output's snapshot, taken when the agent returned. */
+  output?: Json;
+  /** The output as returned, for `judge`. */
+  rawOutput?: unknown;
+  error?: RecordedError;
   /** Settles the promise `ActiveRun.end` returned. */
-  resolve?: () => void;
+  resolve?: (() => void) | undefined;
 }
 
 function canClone(value: unknown): boolean {
@@ -358,11 +389,3 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
 }
 
-/**
- * A random run id. `node:crypto` is loaded on first use, not imported: this module is part of the library an
- * agent imports, and under `rehearse run` that import happens in the case worker, where loading `node:crypto`
- * costs ~7 ms of every run's start-up although replay never captures.
- */
-function newRunId(): string {
-  return (process.getBuiltinModule('node:crypto') as typeof import('node:crypto')).randomUUID();
-}

@@ -28,12 +28,24 @@ export class CaptureScope implements ToolInterceptor {
   failure: RunFailure | undefined;
   metadata: JsonObject | undefined;
   private closed = false;
+  private id: string | undefined;
 
   constructor(
-    readonly runId: string,
+    /** The caller's id for the run; a UUID is made when the id is first asked for (see `runId`). */
+    runId: string | undefined,
     /** The enclosing capture scope: its run made these calls too, so it records them as well. */
     private readonly outer: CaptureScope | undefined,
-  ) {}
+  ) {
+    this.id = runId;
+  }
+
+  /**
+   * The run's id. Made on first use, which is usually when the finished run is written, after the caller
+   * has its answer: a UUID costs microseconds that need not be spent on the agent's path.
+   */
+  get runId(): string {
+    return (this.id ??= randomUUID());
+  }
 
   async callTool(name: string, args: unknown, invoke: () => Promise<unknown>): Promise<unknown> {
     const outer = this.outer;
@@ -110,6 +122,18 @@ export function isCaptureScope(interceptor: ToolInterceptor | undefined): interc
 export function currentCaptureScope(): CaptureScope | undefined {
   const interceptor = currentInterceptor();
   return isCaptureScope(interceptor) ? interceptor : undefined;
+}
+
+/**
+ * `node:crypto`'s `randomUUID`, loaded on first use rather than imported: this module is part of the library
+ * an agent imports, and under `rehearse run` that import happens in the case worker, where loading
+ * `node:crypto` costs ~7 ms of every run's start-up although replay never captures. Kept once loaded:
+ * looking a built-in module up again costs about a microsecond per run.
+ */
+let uuid: (() => string) | undefined;
+function randomUUID(): string {
+  uuid ??= (process.getBuiltinModule('node:crypto') as typeof import('node:crypto')).randomUUID;
+  return uuid();
 }
 
 /*
