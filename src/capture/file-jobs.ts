@@ -130,22 +130,41 @@ function appendSync(path: string, text: string): void {
 }
 
 /*
- * Temporary files are created exclusively (O_EXCL): the name is unique (process, writer, job), so a file
- * already there is not ours, and O_EXCL never writes through it, nor through a symlink planted in its place.
+ * Temporary files are created exclusively (O_EXCL), so a write never goes through a file or symlink
+ * planted at the temporary name. The name is unique to this process, writer and job: one already there
+ * can only be what a writer thread that died mid-write left, and it is replaced.
  */
 const NEW_FILE = { flag: 'wx' } as const;
+
+function createTempSync(dir: string, temp: string, text: string): void {
+  try {
+    writeFileSync(temp, text, NEW_FILE);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') mkdirSync(dir, { recursive: true });
+    else if (code === 'EEXIST') rmSync(temp, { force: true });
+    else throw error;
+    writeFileSync(temp, text, NEW_FILE);
+  }
+}
+
+async function createTemp(dir: string, temp: string, text: string): Promise<void> {
+  try {
+    await writeFile(temp, text, NEW_FILE);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') await mkdir(dir, { recursive: true });
+    else if (code === 'EEXIST') await rm(temp, { force: true });
+    else throw error;
+    await writeFile(temp, text, NEW_FILE);
+  }
+}
 
 function writeAtomicSync(dir: string, name: string, text: string, unique: string): void {
   const file = join(dir, name);
   const temp = `${file}.${unique}.tmp`;
   try {
-    try {
-      writeFileSync(temp, text, NEW_FILE);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(temp, text, NEW_FILE);
-    }
+    createTempSync(dir, temp, text);
     renameSync(temp, file);
   } catch (error) {
     rmSync(temp, { force: true });
@@ -195,13 +214,7 @@ async function writeAtomicAsync(dir: string, name: string, text: string, unique:
   const file = join(dir, name);
   const temp = `${file}.${unique}.tmp`;
   try {
-    try {
-      await writeFile(temp, text, NEW_FILE);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      await mkdir(dir, { recursive: true });
-      await writeFile(temp, text, NEW_FILE);
-    }
+    await createTemp(dir, temp, text);
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true }).catch(() => {});

@@ -225,6 +225,17 @@ describe('background writer', () => {
     expect(await readFile(file, 'utf8')).toContain('"input":"call me at <<EMAIL_1>>"');
   });
 
+  it('replaces a temporary file a dead writer left at its own temporary name', async () => {
+    const writer = new BackgroundWriter(undefined, 0);
+    const run = fakeRun(7);
+    // The next job is number 1 of this writer: put a half-written file where its temporary file goes.
+    const stale = join(dir, `${runFileName(run)}.${writer.tag}-1.tmp`);
+    await writeFile(stale, '{"half":');
+    await writer.write({ kind: 'file', dir, name: runFileName(run), json: JSON.stringify(run) });
+    expect(readdirSync(dir)).toEqual([runFileName(run)]);
+    expect(JSON.parse(await readFile(join(dir, runFileName(run)), 'utf8'))).toEqual(run);
+  });
+
   it('capture().flush() asks a batching sink to send, for runs written before and during the flush', async () => {
     const held: RunArtifact[] = [];
     const written: RunArtifact[] = [];
