@@ -331,3 +331,36 @@ describe('file sinks at process exit (child process)', () => {
     expect(ids).toEqual(Array.from({ length: 200 }, (_, i) => `run-${i}`));
   });
 });
+
+describe('capture() at process.exit() (child process)', () => {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+
+  it('runs the writer thread had not taken are redacted and written by the exit handler, each once, with no secret', async () => {
+    const { build } = await import('esbuild');
+    const bundle = join(dir, 'capture.mjs');
+    await build({ entryPoints: [join(root, 'src/capture/index.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'error' });
+    const file = join(dir, 'child-capture.mjs');
+    await writeFile(
+      file,
+      `
+      import { capture, directorySink, jsonlSink } from ${JSON.stringify(pathToFileURL(bundle).href)};
+      const out = ${JSON.stringify(dir)};
+      const agent = capture(async (request) => ({ reply: 'sent to ' + request.email }), {
+        sink: [directorySink(out + '/runs'), jsonlSink(out + '/runs.jsonl')],
+      });
+      for (let i = 0; i < 40; i++) await agent({ i, email: 'user' + i + '@example.com', key: 'sk-proj-' + 'abcdefghijklmnopqrstuvwxyz0123456789ABCD' });
+      // The last runs are finished in the next turn and then wait for the writer's batch: leave before it goes.
+      await new Promise((resolve) => setImmediate(resolve));
+      process.exit(0);
+    `,
+    );
+    await run(process.execPath, [file], { timeout: 30_000 });
+    const names = readdirSync(join(dir, 'runs'));
+    expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(names).toHaveLength(40);
+    const lines = (await readFile(join(dir, 'runs.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as RunArtifact).input)).toEqual(Array.from({ length: 40 }, (_, i) => ({ i, email: '<<EMAIL_1>>', key: '<<OPENAI_KEY_1>>' })));
+    const everything = lines.join('\n') + names.map((n) => readFileSync(join(dir, 'runs', n), 'utf8')).join('\n');
+    expect(everything).not.toMatch(/@example\.com|sk-proj-/);
+  });
+});
