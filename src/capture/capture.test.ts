@@ -297,6 +297,22 @@ describe('capture', () => {
   });
 });
 
+describe('redaction options that cannot cross to the writer thread', () => {
+  it('are applied on the agent thread, and the file sinks write the redacted run', async () => {
+    const file = join(dir, 'runs.jsonl');
+    // A function cannot be cloned to another thread, so these rules are applied where they were given.
+    const rule = { name: 'ticket', pattern: /TICKET-\d{4}/, describe: () => 'support tickets' };
+    const agent = capture(async (text: string) => `seen ${text}`, { sink: jsonlSink(file), redact: { rules: [rule] } });
+    await agent('TICKET-1234 from ada@example.com');
+    await agent.flush();
+    const text = await readFile(file, 'utf8');
+    expect(text).not.toMatch(/TICKET-1234|ada@example\.com/);
+    const stored = JSON.parse(text) as RunArtifact;
+    expect(stored.input).toBe('<<TICKET_1>> from <<EMAIL_1>>');
+    expect(stored.output).toBe('seen <<TICKET_1>> from <<EMAIL_1>>');
+  });
+});
+
 describe('createRecorder', () => {
   it('drives a run by hand: within(), recorded calls, annotate, end()', async () => {
     const recorder = createRecorder({ sink: directorySink(dir), environment: 'staging' });
