@@ -92,6 +92,7 @@ async function parent() {
     'jsonl-file',
     'jsonl-function',
     'function',
+    'directory-failed',
     ...(args.includes('--compare') ? ['directory-main', 'jsonl-main'] : []),
     ...(args.includes('--parts') ? ['plain-als', 'record-only', 'record-stringify'] : []),
   ];
@@ -101,13 +102,20 @@ async function parent() {
     'jsonl-file': 'capture → jsonl file',
     'jsonl-function': 'capture → jsonl function',
     function: 'capture → function sink',
+    'directory-failed': "directory, keep: 'failed'",
     'directory-main': 'directory, main thread',
     'jsonl-main': 'jsonl file, main thread',
     'plain-als': 'plain, AsyncLocalStorage on',
     'record-only': 'recording only',
     'record-stringify': 'recording + JSON.stringify',
   };
-  const VERDICT = { directory: 'directory sink (default)', 'jsonl-file': 'JSONL file', 'jsonl-function': 'JSONL to a function', function: 'function of run objects' };
+  const VERDICT = {
+    directory: 'directory sink (default)',
+    'jsonl-file': 'JSONL file',
+    'jsonl-function': 'JSONL to a function',
+    function: 'function of run objects',
+    'directory-failed': "keep: 'failed', a run that went well",
+  };
   const FIGURES = ['median', 'mean', 'agentThread', 'cpu'];
   const mid = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const pct = (ratio) => +((ratio - 1) * 100).toFixed(2);
@@ -214,6 +222,9 @@ async function child(name, scenario, lib, iterations, work) {
     'jsonl-function': () => jsonlSink((json) => void json.length),
     // A function of run objects that ships them as JSON: it serializes them itself.
     function: () => (run) => void JSON.stringify(run),
+    // Production default for many: only failures are written. Every run here goes well, so this is what
+    // capture costs a run it records but does not keep.
+    'directory-failed': () => directorySink(join(work, 'runs')),
     'directory-main': () => directorySink(join(work, 'runs'), { worker: false }),
     'jsonl-main': () => jsonlSink(join(work, 'runs.jsonl'), { worker: false }),
     // Parts of the cost, for --parts: recording alone (no redaction, a sink that does nothing), and with the
@@ -228,7 +239,10 @@ async function child(name, scenario, lib, iterations, work) {
     const { AsyncLocalStorage } = await import('node:async_hooks');
     new AsyncLocalStorage().enterWith({});
   }
-  const fn = name === 'plain' || name === 'plain-als' ? agent : capture(agent, { sink: sinks[name](), ...(unredacted && { redact: false }) });
+  const fn =
+    name === 'plain' || name === 'plain-als'
+      ? agent
+      : capture(agent, { sink: sinks[name](), ...(unredacted && { redact: false }), ...(name === 'directory-failed' && { keep: 'failed' }) });
 
   // The first captured run also starts the writer thread: time it apart, once.
   const firstStarted = performance.now();

@@ -9,7 +9,7 @@ import type { ToolCallEvent } from '../model/case.js';
 import { recordable } from '../replay/recordable.js';
 import { runWithInterceptor } from '../replay/scope.js';
 import { capture, currentRun } from './capture.js';
-import { createRecorder } from './recorder.js';
+import { createRecorder, type RecorderOptions } from './recorder.js';
 import { recordableModel } from './model-call.js';
 import { directorySink, jsonlSink } from './sinks.js';
 import { validateRun } from './run-schema.js';
@@ -294,6 +294,58 @@ describe('capture', () => {
     vi.unstubAllEnvs();
     expect(runs).toHaveLength(1);
     expect(runs[0]?.agent.commit).toBe('f00dfeed');
+  });
+});
+
+describe('keep: which runs reach the sinks', () => {
+  const agent = (keep: RecorderOptions['keep'], runs: RunArtifact[], errors: string[] = []) =>
+    capture(
+      async (n: number) => {
+        if (n === 2) throw new Error('tool timed out');
+        if (n === 3) currentRun()?.fail('wrong order');
+        return n * 10;
+      },
+      { keep, sink: (run) => void runs.push(run), judge: (out) => out === 40 && 'judged wrong', onError: (e) => errors.push(e.message) },
+    );
+  const callAll = async (fn: (n: number) => Promise<number>) => {
+    for (const n of [1, 2, 3, 4, 5]) await fn(n).catch(() => {});
+  };
+
+  it("'failed' keeps the runs that threw, were marked failed or were judged wrong", async () => {
+    const runs: RunArtifact[] = [];
+    const fn = agent('failed', runs);
+    await callAll(fn);
+    await fn.flush();
+    expect(runs.map((r) => [r.input, r.status])).toEqual([
+      [2, 'errored'],
+      [3, 'failed'],
+      [4, 'failed'],
+    ]);
+    expect(runs[1]?.failure?.summary).toBe('wrong order');
+    expect(runs[2]?.failure?.summary).toBe('judged wrong');
+  });
+
+  it('a function decides per run from how it ended; one that throws keeps the run and is reported', async () => {
+    const runs: RunArtifact[] = [];
+    const seen: string[] = [];
+    const fn = agent((run) => {
+      seen.push(`${run.status}${run.errorName ? ` ${run.errorName}` : ''}${run.failure ? ` ${run.failure.summary}` : ''}`);
+      return run.status !== 'ok';
+    }, runs);
+    await callAll(fn);
+    await fn.flush();
+    expect(seen).toEqual(['ok', 'errored Error', 'failed wrong order', 'failed judged wrong', 'ok']);
+    expect(runs.map((r) => r.input)).toEqual([2, 3, 4]);
+
+    const kept: RunArtifact[] = [];
+    const errors: string[] = [];
+    const throwing = agent(() => {
+      throw new Error('keep broke');
+    }, kept, errors);
+    await throwing(1);
+    await throwing.flush();
+    expect(kept.map((r) => r.input)).toEqual([1]);
+    expect(errors).toEqual(['keep broke']);
   });
 });
 

@@ -6,7 +6,7 @@ export { capture, currentRun } from './capture.js';
 export type { CaptureOptions, CapturedFunction, CurrentRun } from './capture.js';
 export { createRecorder, RUN_FORMAT, RUN_VERSION } from './recorder.js';
 export { redactRun } from './redact-run.js';
-export type { ActiveRun, CaptureErrorContext, CaptureErrorStage, Recorder, RecorderOptions, RunExtras } from './recorder.js';
+export type { ActiveRun, CaptureErrorContext, CaptureErrorStage, KeepContext, Recorder, RecorderOptions, RunExtras } from './recorder.js';
 export { recordModelCall, recordableModel } from './model-call.js';
 export type { ModelCallMapping } from './model-call.js';
 export type { MappedRequest, MappedResponse } from './model-shapes.js';

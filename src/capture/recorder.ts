@@ -51,6 +51,26 @@ export interface RecorderOptions {
   onError?: (error: Error, context: CaptureErrorContext) => void;
   /** `false` records nothing and adds no overhead. @default true, unless REHEARSE_CAPTURE is `0`, `off` or `false` */
   enabled?: boolean;
+  /**
+   * Which runs reach the sinks. `'failed'` keeps the runs that threw or were marked failed (by `judge` or
+   * `currentRun().fail`): the ones `rehearse promote` turns into cases. A function decides per run, to keep
+   * a sample of the others too: `(run) => run.status !== 'ok' || Math.random() < 0.01`. Every run is
+   * recorded either way (whether it failed is known only at its end); a run that is not kept is neither
+   * serialized, redacted nor written, which is most of what capturing it costs. A `keep` that throws keeps the run.
+   * @default 'all'
+   */
+  keep?: 'all' | 'failed' | ((run: KeepContext) => boolean);
+}
+
+/** What `keep` decides on: how the run ended, before anything of it is serialized or redacted. */
+export interface KeepContext {
+  readonly runId: string;
+  readonly status: RunArtifact['status'];
+  readonly durationMs: number;
+  /** Why the run was marked failed, when it was. */
+  readonly failure?: RunFailure | undefined;
+  /** The thrown error's name, when the run threw. */
+  readonly errorName?: string | undefined;
 }
 
 /** Per-run extras for `record` and `start`. */
@@ -158,9 +178,30 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
     if (--unsettled === 0) for (const wake of idleWaiters.splice(0)) wake();
   };
 
+  const keep = options.keep ?? 'all';
+  /** Whether a finished run goes to the sinks (see `RecorderOptions.keep`). */
+  function kept(scope: CaptureScope, status: RunArtifact['status'], item: Finishing): boolean {
+    if (keep === 'all') return true;
+    if (keep === 'failed') return status !== 'ok';
+    try {
+      return keep({ runId: scope.runId, status, durationMs: item.durationMs, failure: scope.failure, errorName: item.error?.name }) !== false;
+    } catch (error) {
+      report(error, { stage: 'record', runId: scope.runId });
+      return true;
+    }
+  }
+
   function finish(item: Finishing): void {
     const { run, durationMs } = item;
     const { scope } = run;
+    let status: RunArtifact['status'] = item.error ? 'errored' : 'ok';
+    try {
+      if (status === 'ok' && options.judge) applyJudge(item.timeline.length, scope, options.judge(item.rawOutput));
+    } catch (error) {
+      report(error, { stage: 'record', runId: scope.runId });
+    }
+    if (scope.failure && status === 'ok') status = 'failed';
+    if (!kept(scope, status, item)) return settled(item);
     const artifact: RunArtifact = {
       format: RUN_FORMAT,
       version: RUN_VERSION,
@@ -172,16 +213,12 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
       durationMs,
       input: run.input,
       timeline: item.timeline,
-      status: item.error ? 'errored' : 'ok',
+      status,
     };
     if (item.error) artifact.error = item.error;
     else if (item.output !== undefined) artifact.output = item.output;
+    if (status === 'failed') artifact.failure = scope.failure;
     try {
-      if (artifact.status === 'ok' && options.judge) applyJudge(artifact, scope, options.judge(item.rawOutput));
-      if (scope.failure && artifact.status === 'ok') {
-        artifact.status = 'failed';
-        artifact.failure = scope.failure;
-      }
       if (options.metadata || scope.metadata) {
         const metadata = { ...options.metadata, ...scope.metadata };
         if (Object.keys(metadata).length > 0) artifact.metadata = toJsonValue(metadata) as JsonObject;
@@ -318,9 +355,9 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
   };
 }
 
-function applyJudge(artifact: RunArtifact, scope: CaptureScope, verdict: ReturnType<NonNullable<RecorderOptions['judge']>>): void {
+function applyJudge(stepCount: number, scope: CaptureScope, verdict: ReturnType<NonNullable<RecorderOptions['judge']>>): void {
   if (verdict === undefined || verdict === false) return;
-  const last = lastStep(artifact.timeline.length);
+  const last = lastStep(stepCount);
   if (verdict === true) scope.failure ??= withStep('The judge marked the output as wrong.', last);
   else if (typeof verdict === 'string') scope.failure ??= withStep(verdict, last);
   else scope.failure ??= withStep(verdict.summary, verdict.atStep ?? last);
