@@ -19,7 +19,7 @@ export function toJsonValue(value: unknown): Json {
   // Nearly everything an agent passes is already plain JSON (objects, arrays, strings, numbers): copy that
   // in one tight walk with no cycle bookkeeping (a cycle or a Date, Map, class instance, getter that throws
   // makes it give up), and only then take the careful walk. Capture snapshots on the agent's path.
-  if (typeof value !== 'object' || value === null) return convert(value, EMPTY_SEEN, 0) ?? null;
+  if (typeof value !== 'object' || value === null) return primitive(value) ?? null;
   try {
     const copy = copyPlain(value, 0);
     if (copy !== NOT_PLAIN) return copy as Json;
@@ -29,8 +29,6 @@ export function toJsonValue(value: unknown): Json {
   return convert(value, new Set(), 0) ?? null;
 }
 
-/** Primitives never touch the cycle set, so they can share one. */
-const EMPTY_SEEN: Set<object> = new Set();
 const NOT_PLAIN: unique symbol = Symbol('not plain JSON');
 
 /**
@@ -38,20 +36,7 @@ const NOT_PLAIN: unique symbol = Symbol('not plain JSON');
  * primitives; `NOT_PLAIN` when anything needs the careful walk. Depth stands in for cycle detection.
  */
 function copyPlain(value: unknown, depth: number): Json | undefined | typeof NOT_PLAIN {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return value;
-    case 'number':
-      return Number.isFinite(value) ? value : null;
-    case 'bigint':
-      return value.toString();
-    case 'object':
-      break;
-    default:
-      return undefined; // undefined, functions, symbols: dropped from objects, null in arrays
-  }
-  if (value === null) return null;
+  if (typeof value !== 'object' || value === null) return primitive(value);
   if (depth >= MAX_DEPTH) return NOT_PLAIN;
   if (Array.isArray(value)) {
     const out: Json[] = new Array<Json>(value.length);
@@ -74,7 +59,12 @@ function copyPlain(value: unknown, depth: number): Json | undefined | typeof NOT
   return out;
 }
 
-function convert(value: unknown, seen: Set<object>, depth: number): Json | undefined {
+/**
+ * The JSON of a value that is not an object: strings and booleans as they are, non-finite numbers `null`,
+ * BigInts strings, and `undefined` for what JSON drops (undefined, functions, symbols: left out of objects,
+ * `null` in arrays).
+ */
+function primitive(value: unknown): Json | undefined {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -83,12 +73,15 @@ function convert(value: unknown, seen: Set<object>, depth: number): Json | undef
       return Number.isFinite(value) ? value : null;
     case 'bigint':
       return value.toString();
-    case 'undefined':
-    case 'function':
-    case 'symbol':
+    case 'object':
+      return null; // only null reaches here
+    default:
       return undefined;
   }
-  if (value === null) return null;
+}
+
+function convert(value: unknown, seen: Set<object>, depth: number): Json | undefined {
+  if (typeof value !== 'object' || value === null) return primitive(value);
   const object = value as object;
   if (seen.has(object)) return '[Circular]';
   if (depth >= MAX_DEPTH) return '[Too deep]';

@@ -127,8 +127,7 @@ export function createRecorder(options: RecorderOptions = {}): Recorder {
   const environment = options.environment ?? env('REHEARSE_ENV', 'VERCEL_ENV', 'NODE_ENV');
   const redaction = options.redact === false ? undefined : (options.redact ?? {});
   /*
-   * The file sinks redact and serialize on their writer thread, off the agent's; other sinks get runs redacted
-   * here. Redaction options travel to that thread by structured clone: options that cannot (a rule carrying
+   * The built-in sinks redact on their writer thread, off the agent's; other sinks get runs redacted here. Redaction options travel to that thread by structured clone: options that cannot (a rule carrying
    * a function) are applied here for every sink instead.
    */
   const redactsOffThread = redaction !== undefined && canClone(redaction);

@@ -19,13 +19,13 @@ export interface RunSink {
 }
 
 /**
- * The method of the built-in file sinks that takes a run before redaction, with the redaction to apply where
- * the run is written (their writer thread), which keeps redacting and serializing off the agent's thread.
+ * The method of the built-in sinks that takes a run before redaction, with the redaction to apply where the
+ * run is written (their writer thread), which keeps redaction off the agent's thread.
  * A symbol the recorder alone uses: sinks written by users always receive runs already redacted.
  */
 export const WRITE_UNREDACTED: unique symbol = Symbol('rehearse.sink.writeUnredacted');
 
-/** A sink that redacts runs itself before anything is written (the directory and JSONL file sinks). */
+/** A sink that redacts runs itself before anything is written or handed on (the directory and JSONL sinks). */
 export interface SelfRedactingSink extends RunSink {
   [WRITE_UNREDACTED](run: RunArtifact, redact: RedactOptions): Promise<void>;
 }
@@ -61,8 +61,8 @@ function jobWriter(options: FileSinkOptions | undefined): JobWriter {
  * same directory, then a rename), so a reader never sees half a run. Creates `dir` when needed.
  *
  * Under `capture()`, runs are redacted and written by a worker thread (see {@link FileSinkOptions.worker});
- * the agent's thread only serializes each run and hands it over. Every run whose write has resolved, which `flush()` waits for, is on
- * disk; a process that exits by running out of work, calls `process.exit()` or dies of an uncaught
+ * the agent's thread only serializes each run and hands it over. Every run whose write has resolved, which
+ * `flush()` waits for, is on disk; a process that exits by running out of work, calls `process.exit()` or dies of an uncaught
  * exception still writes every run handed to the sink. A crash (SIGKILL, out of memory, power loss) loses
  * the runs not yet written and may leave a `*.tmp` file, never a partial `.run.json`.
  *

@@ -8,8 +8,8 @@ import { STATE, type WriterReply, type WriterWorkerData } from './writer-protoco
  * The capture writer thread. scripts/build.mjs bundles this file into a source string
  * (src/capture/generated/writer-worker-source.js) that background-writer.ts starts with `{ eval: true }`:
  * a string rather than a file beside the module, so capture keeps working when an application bundles
- * rehearse. It receives batches of jobs (runs as recorded), redacts and serializes each run, writes it, and
- * replies once per batch.
+ * rehearse. It receives batches of jobs (runs as JSON), redacts each run that asks for it, writes it (or
+ * sends its line back, for a stream or function sink), and replies once per batch.
  */
 
 const { state: buffer, tag, nice } = workerData as WriterWorkerData;
