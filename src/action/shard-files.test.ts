@@ -105,6 +105,6 @@ describe('mergeShardFiles', () => {
   it('names an unreadable file and asks whether the artifact was whole', () => {
     const a = join(dir, 'head-1.json');
     writeFileSync(a, '{"format": "rehearse.res');
-    expect(() => mergeShardFiles([a], dir)).toThrow(/^head-1\.json: cannot be read as JSON \(.*\); was the artifact uploaded whole\?$/);
+    expect(() => mergeShardFiles([a], dir)).toThrow(/^head-1\.json: is not valid JSON \(.*\); was the artifact uploaded whole\?$/);
   });
 });

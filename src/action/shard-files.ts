@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
 import type { RunResults } from '../model/result.js';
-import { ResultsFileError, upgradeResults } from '../report/results-file.js';
+import { displayPath } from '../case/discover.js';
+import { readResultsFile } from '../report/results-file.js';
 import { totalsOf } from '../run/totals.js';
 import { mergeResults, type MergeInput } from '../shard/merge-results.js';
 import type { ShardSpec } from '../shard/shard-spec.js';
@@ -63,24 +64,9 @@ export async function findShardFiles(results: string, cwd: string): Promise<Shar
  * Throws `MergeError` (from src/shard/merge-results.ts) or `ResultsFileError`.
  */
 export function mergeShardFiles(files: readonly string[], cwd: string): { results: RunResults; warnings: string[] } {
-  const inputs = files.map((path) => readShardFile(path, shown(path, cwd)));
+  const inputs: MergeInput[] = files.map((path) => {
+    const file = displayPath(path, cwd);
+    return { file, ...readResultsFile(path, { file, invalidJsonHint: 'was the artifact uploaded whole?' }) };
+  });
   return mergeResults(inputs, { totals: totalsOf, newRunId: randomUUID });
-}
-
-/** Reads one results file, keeping the format version it was written in (the merge refuses a mix). */
-function readShardFile(path: string, file: string): MergeInput {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new ResultsFileError('RESULTS_UNREADABLE', file, `cannot be read as JSON (${(error as Error).message}); was the artifact uploaded whole?`, { cause: error });
-  }
-  const written = typeof doc === 'object' && doc !== null ? (doc as { version?: unknown }).version : undefined;
-  const results = upgradeResults(doc, file);
-  return { file, results, writtenVersion: typeof written === 'number' ? written : results.version };
-}
-
-function shown(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return rel && !rel.startsWith('..') ? rel : path;
 }

@@ -83,19 +83,40 @@ export function upgradeResults(value: unknown, file: string, options: UpgradeOpt
 
 /** Reads, parses, upgrades and checks a results file. Synchronous: a CLI reads one file and waits for it. */
 export function readResults(path: string, options: UpgradeOptions = {}): RunResults {
+  return readResultsFile(path, { ...options, unreadableHint: 'check the path, or run `rehearse run` to create it' }).results;
+}
+
+export interface ReadResultsFileOptions extends UpgradeOptions {
+  /** How messages name the file. @default the path */
+  file?: string;
+  /** What to check, added to the message when the file cannot be read. @default 'check the path' */
+  unreadableHint?: string;
+  /** What to check, added to the message when the file is not JSON. */
+  invalidJsonHint?: string;
+}
+
+/**
+ * `readResults`, also returning the format version the file was written in (before any upgrade): merging
+ * shards refuses files written in different versions.
+ */
+export function readResultsFile(path: string, options: ReadResultsFileOptions = {}): { results: RunResults; writtenVersion: number } {
+  const { file = path, unreadableHint = 'check the path', invalidJsonHint, ...upgrade } = options;
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ResultsFileError('RESULTS_UNREADABLE', path, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path, or run \`rehearse run\` to create it`, { cause: error });
+    throw new ResultsFileError('RESULTS_UNREADABLE', file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); ${unreadableHint}`, { cause: error });
   }
-  let parsed: unknown;
+  let doc: unknown;
   try {
-    parsed = JSON.parse(text);
+    doc = JSON.parse(text);
   } catch (error) {
-    throw new ResultsFileError('RESULTS_UNREADABLE', path, `is not valid JSON (${(error as Error).message})`, { cause: error });
+    const hint = invalidJsonHint ? `; ${invalidJsonHint}` : '';
+    throw new ResultsFileError('RESULTS_UNREADABLE', file, `is not valid JSON (${(error as Error).message})${hint}`, { cause: error });
   }
-  return upgradeResults(parsed, path, options);
+  const written = typeof doc === 'object' && doc !== null ? (doc as { version?: unknown }).version : undefined;
+  const results = upgradeResults(doc, file, upgrade);
+  return { results, writtenVersion: typeof written === 'number' ? written : results.version };
 }
 
 /**

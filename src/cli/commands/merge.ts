@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ResultsFileError, upgradeResults, writeResults } from '../../report/results-file.js';
+import { displayPath } from '../../case/discover.js';
+import { readResultsFile, writeResults } from '../../report/results-file.js';
 import { totalsOf } from '../../run/totals.js';
 import { MergeError, mergeResults, type MergeInput } from '../../shard/merge-results.js';
 import type { CliIo } from '../main.js';
@@ -47,7 +47,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length === 0) throw new UsageError(`merge needs the results files of the shards\n${USAGE}`);
   const out = resolve(io.cwd, values.out ?? DEFAULT_OUT);
   const files = await expandInputs(positionals, io.cwd, out);
-  const inputs = files.map((file) => readInput(file, shown(file, io.cwd)));
+  const inputs: MergeInput[] = files.map((path) => {
+    const file = displayPath(path, io.cwd);
+    return { file, ...readResultsFile(path, { file }) };
+  });
   let outcome;
   try {
     outcome = mergeResults(inputs, { allowPartial: values['allow-partial'] ?? false, totals: totalsOf, newRunId: randomUUID });
@@ -60,7 +63,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   writeResults(out, outcome.results);
   const { totals } = outcome.results;
   io.stdout.write(
-    `merged ${inputs.length} results file${inputs.length === 1 ? '' : 's'} into ${shown(out, io.cwd)}: ${totals.cases} cases ` +
+    `merged ${inputs.length} results file${inputs.length === 1 ? '' : 's'} into ${displayPath(out, io.cwd)}: ${totals.cases} cases ` +
       `(${totals.passed} passed, ${totals.failed} failed, ${totals.diverged} diverged, ${totals.errored} errored)${outcome.results.partial ? ', partial' : ''}\n`,
   );
   return 0;
@@ -83,29 +86,4 @@ async function expandInputs(patterns: readonly string[], cwd: string, out: strin
     for (const match of matches) files.add(match);
   }
   return [...files];
-}
-
-/** Reads one results file, keeping the format version it was written in (the merge refuses a mix). */
-function readInput(path: string, file: string): MergeInput {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ResultsFileError('RESULTS_UNREADABLE', file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path`, { cause: error });
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (error) {
-    throw new ResultsFileError('RESULTS_UNREADABLE', file, `is not valid JSON (${(error as Error).message})`, { cause: error });
-  }
-  const written = typeof doc === 'object' && doc !== null ? (doc as { version?: unknown }).version : undefined;
-  const results = upgradeResults(doc, file);
-  return { file, results, writtenVersion: typeof written === 'number' ? written : results.version };
-}
-
-/** A path as messages show it: relative to the working directory when inside it. */
-function shown(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return rel && !rel.startsWith('..') ? rel : path;
 }
