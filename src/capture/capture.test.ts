@@ -350,7 +350,7 @@ describe('keep: which runs reach the sinks', () => {
 });
 
 describe('redaction options that cannot cross to the writer thread', () => {
-  it('are applied on the agent thread, and the file sinks write the redacted run', async () => {
+  it('are still applied: the file sink writes the run redacted by them and by the built-in rules', async () => {
     const file = join(dir, 'runs.jsonl');
     // A function cannot be cloned to another thread, so these rules are applied where they were given.
     const rule = { name: 'ticket', pattern: /TICKET-\d{4}/, describe: () => 'support tickets' };
